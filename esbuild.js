@@ -1,0 +1,68 @@
+// Builds the extension (Node/CommonJS, `vscode` external), the webview script (browser),
+// and the standalone local colony / demo executor entry points.
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const nodeEntry = (entry, outfile, extra = {}) => ({
+  ...common,
+  entryPoints: [entry],
+  outfile,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  // ws optionally requires native accelerators; the pure-JS fallback is what we want in a bundle.
+  external: ['vscode', 'bufferutil', 'utf-8-validate'],
+  ...extra,
+});
+
+const builds = [
+  nodeEntry('src/extension.ts', 'dist/extension.js'),
+  nodeEntry('src/localcolony/main.ts', 'dist/localcolony.js'),
+  nodeEntry('src/localcolony/executors/main.ts', 'dist/executor.js'),
+  {
+    ...common,
+    entryPoints: ['media/chat/main.ts'],
+    outfile: 'dist/media/chat.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+].filter((b) => fs.existsSync(path.join(__dirname, b.entryPoints[0])));
+
+function copyStatic() {
+  // The webview stylesheet ships next to its script so localResourceRoots can stay at dist/media.
+  const css = path.join(__dirname, 'media/chat/chat.css');
+  if (fs.existsSync(css)) {
+    fs.mkdirSync(path.join(__dirname, 'dist/media'), { recursive: true });
+    fs.copyFileSync(css, path.join(__dirname, 'dist/media/chat.css'));
+  }
+}
+
+async function main() {
+  if (watch) {
+    const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+    copyStatic();
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  copyStatic();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,287 @@
+// Shapes use the ColonyOS JSON field names exactly (protocol file §3).
+
+export enum ProcessState {
+  WAITING = 0,
+  RUNNING = 1,
+  SUCCESS = 2,
+  FAILED = 3,
+  CANCELLED = 4,
+}
+
+export enum ExecutorState {
+  PENDING = 0,
+  APPROVED = 1,
+  REJECTED = 2,
+  UNREGISTERED = 3,
+}
+
+export const PROCESS_STATE_NAMES: Record<ProcessState, string> = {
+  [ProcessState.WAITING]: 'Waiting',
+  [ProcessState.RUNNING]: 'Running',
+  [ProcessState.SUCCESS]: 'Successful',
+  [ProcessState.FAILED]: 'Failed',
+  [ProcessState.CANCELLED]: 'Cancelled',
+};
+
+export interface Colony {
+  colonyid: string;
+  name: string;
+}
+
+export interface User {
+  colonyname: string;
+  userid: string;
+  name: string;
+  email: string;
+  phone: string;
+}
+
+export interface GPU {
+  name: string;
+  mem: string;
+  count: number;
+  nodecount: number;
+}
+
+export interface Hardware {
+  model: string;
+  nodes: number;
+  cpu: string;
+  cores: number;
+  mem: string;
+  storage: string;
+  gpu: GPU;
+  platform: string;
+  architecture: string;
+  network: string[] | null;
+}
+
+export interface Software {
+  name: string;
+  type: string;
+  version: string;
+}
+
+export interface Project {
+  allocatedcpu: number;
+  usedcpu: number;
+  allocatedgpu: number;
+  usedgpu: number;
+  allocatedstorage: number;
+  usedstorage: number;
+}
+
+export interface Executor {
+  executorid: string;
+  executortype: string;
+  executorname: string;
+  colonyname: string;
+  state: ExecutorState;
+  requirefuncreg: boolean;
+  commissiontime: string;
+  lastheardfromtime: string;
+  locationname?: string;
+  capabilities: { hardware: Hardware[] | null; software: Software[] | null };
+  allocations: { projects: Record<string, Project> | null };
+  blueprintid?: string;
+  blueprintgen?: number;
+}
+
+export interface Conditions {
+  colonyname: string;
+  executornames: string[] | null;
+  executortype: string;
+  locationname?: string;
+  dependencies: string[] | null;
+  nodes: number;
+  cpu: string;
+  processes: number;
+  processespernode: number;
+  mem: string;
+  storage: string;
+  gpu: GPU;
+  walltime: number;
+}
+
+export interface SnapshotMount {
+  snapshotid: string;
+  label: string;
+  dir: string;
+  keepfiles: boolean;
+  keepsnapshot: boolean;
+}
+
+export interface SyncDirMount {
+  label: string;
+  dir: string;
+  keepfiles: boolean;
+  onconflicts: { onstart: { keeplocal: boolean }; onclose: { keeplocal: boolean } };
+}
+
+export interface Filesystem {
+  mount: string;
+  snapshots: SnapshotMount[] | null;
+  dirs: SyncDirMount[] | null;
+}
+
+export interface FunctionSpec {
+  nodename: string;
+  funcname: string;
+  args: unknown[] | null;
+  kwargs: Record<string, unknown> | null;
+  priority: number;
+  maxwaittime: number;
+  maxexectime: number;
+  maxretries: number;
+  conditions: Conditions;
+  label: string;
+  fs: Filesystem;
+  env: Record<string, string> | null;
+  channels?: string[];
+}
+
+export interface Attribute {
+  attributeid: string;
+  targetid: string;
+  targetcolonyname: string;
+  targetprocessgraphid: string;
+  state: number;
+  attributetype: number;
+  key: string;
+  value: string;
+}
+
+export interface Process {
+  processid: string;
+  initiatorid: string;
+  initiatorname: string;
+  assignedexecutorid: string;
+  isassigned: boolean;
+  state: ProcessState;
+  /** int64 nanoseconds; exceeds 2^53 so it is a bigint. */
+  prioritytime: bigint;
+  submissiontime: string;
+  starttime: string;
+  endtime: string;
+  waitdeadline: string;
+  execdeadline: string;
+  retries: number;
+  attributes: Attribute[] | null;
+  spec: FunctionSpec;
+  waitforparents: boolean;
+  parents: string[] | null;
+  children: string[] | null;
+  processgraphid: string;
+  in: unknown[] | null;
+  out: unknown[] | null;
+  errors: string[] | null;
+}
+
+export interface Log {
+  processid: string;
+  colonyname: string;
+  executorname: string;
+  message: string;
+  /** int64 UnixNano; a bigint so `since` polling never re-delivers lines. */
+  timestamp: bigint;
+}
+
+export interface GraphNode {
+  id: string;
+  data: { label: string };
+  position: { x: number; y: number };
+  type: string;
+  style: { color: string; background: string };
+}
+
+export interface Edge {
+  id: string;
+  source: string;
+  target: string;
+  animated: boolean;
+}
+
+export interface ProcessGraph {
+  processgraphid: string;
+  initiatorid: string;
+  initiatorname: string;
+  colonyname: string;
+  rootprocessids: string[] | null;
+  state: ProcessState;
+  submissiontime: string;
+  starttime: string;
+  endtime: string;
+  processids: string[] | null;
+  nodes: GraphNode[] | null;
+  edges: Edge[] | null;
+}
+
+export interface WorkflowSpec {
+  colonyname: string;
+  functionspecs: FunctionSpec[];
+}
+
+export interface Statistics {
+  colonies: number;
+  executors: number;
+  activeexecutors: number;
+  unregisteredexecutors: number;
+  waitingprocesses: number;
+  runningprocesses: number;
+  successfulprocesses: number;
+  failedprocesses: number;
+  cancelledprocesses: number;
+  waitingworkflows: number;
+  runningworkflows: number;
+  successfulworkflows: number;
+  failedworkflows: number;
+  cancelledworkflows: number;
+}
+
+export interface ServerBackend {
+  type: string;
+  port: number;
+  host?: string;
+  tls?: boolean;
+  insecure?: boolean;
+}
+
+export interface ServerInfo {
+  buildversion: string;
+  buildtime: string;
+  backends: ServerBackend[] | null;
+}
+
+export interface Version {
+  buildversion: string;
+  buildtime: string;
+}
+
+export type ChannelMessageType = 'data' | 'end' | 'error' | (string & {});
+
+/** A channel entry as the client exposes it: payload decoded to bytes. */
+export interface ChannelEntry {
+  sequence: number;
+  inreplyto: number;
+  timestamp: string;
+  senderid: string;
+  payload: Uint8Array;
+  type: ChannelMessageType;
+  error: string;
+}
+
+/** A channel entry as it travels on the wire (payload base64 or null). */
+export interface WireChannelEntry {
+  sequence: number;
+  inreplyto?: number;
+  timestamp: string;
+  senderid: string;
+  payload: string | null;
+  type?: string;
+  error?: string;
+}
+
+export interface Failure {
+  status: number;
+  message: string;
+}
