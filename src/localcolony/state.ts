@@ -1,0 +1,249 @@
+// The local colony's in-memory database: records plus the Go-shaped JSON each renders to.
+import { ExecutorState, ProcessState } from '../colonies/types';
+import type { Colony, Executor, Process, User } from '../colonies/types';
+import { GO_ZERO_TIME } from '../colonies/time';
+import { formatNs, newId } from './clock';
+import type { GoStruct } from './gojson';
+
+/** An executor as stored: optional Go fields always present, nested objects as decoded. */
+export interface ExecutorRec extends Omit<Executor, 'locationname' | 'capabilities' | 'allocations' | 'blueprintid' | 'blueprintgen'> {
+  locationname: string;
+  capabilities: GoStruct;
+  allocations: GoStruct;
+  blueprintid: string;
+  blueprintgen: bigint;
+}
+
+type TimeField = 'submissiontime' | 'starttime' | 'endtime' | 'waitdeadline' | 'execdeadline';
+
+/** A process as stored: times as optional ns (unset = Go zero time), the spec as decoded, lists never null. */
+export interface ProcessRec extends Omit<Process, TimeField | 'attributes' | 'spec' | 'parents' | 'children'> {
+  submissiontime?: bigint;
+  starttime?: bigint;
+  endtime?: bigint;
+  waitdeadline?: bigint;
+  execdeadline?: bigint;
+  /** ENV attributes derived from spec.env at submit. */
+  attributes: GoStruct[];
+  spec: GoStruct;
+  parents: string[];
+  children: string[];
+}
+
+export interface GraphRec {
+  processgraphid: string;
+  initiatorid: string;
+  initiatorname: string;
+  colonyname: string;
+  rootprocessids: string[];
+  state: ProcessState;
+  submissiontime?: bigint;
+  starttime?: bigint;
+  endtime?: bigint;
+  processids: string[];
+}
+
+export interface LogRec {
+  processid: string;
+  colonyname: string;
+  executorname: string;
+  message: string;
+  timestamp: bigint;
+}
+
+/** Everything that survives a restart of the local colony (channels do not, as on a real server). */
+export class ColonyState {
+  serverId = '';
+  readonly colonies = new Map<string, Colony>();
+  /** key: `${colonyname}\u0000${executorname}` */
+  readonly executors = new Map<string, ExecutorRec>();
+  /** key: `${colonyname}\u0000${username}` */
+  readonly users = new Map<string, User>();
+  readonly processes = new Map<string, ProcessRec>();
+  readonly graphs = new Map<string, GraphRec>();
+  logs: LogRec[] = [];
+  readonly paused = new Set<string>();
+
+  executorByName(colonyName: string, name: string): ExecutorRec | undefined {
+    return this.executors.get(`${colonyName}\u0000${name}`);
+  }
+
+  /** IDs are meant to be unique; prefer a live record when a re-registered name left an old one behind. */
+  executorById(id: string): ExecutorRec | undefined {
+    let found: ExecutorRec | undefined;
+    for (const e of this.executors.values()) {
+      if (e.executorid !== id) continue;
+      if (e.state !== ExecutorState.UNREGISTERED) return e;
+      found ??= e;
+    }
+    return found;
+  }
+
+  executorsOf(colonyName: string): ExecutorRec[] {
+    return [...this.executors.values()].filter((e) => e.colonyname === colonyName);
+  }
+
+  userByName(colonyName: string, name: string): User | undefined {
+    return this.users.get(`${colonyName}\u0000${name}`);
+  }
+
+  userById(colonyName: string, id: string): User | undefined {
+    for (const u of this.users.values()) if (u.colonyname === colonyName && u.userid === id) return u;
+    return undefined;
+  }
+
+  usersOf(colonyName: string): User[] {
+    return [...this.users.values()].filter((u) => u.colonyname === colonyName);
+  }
+
+  processesOf(colonyName: string): ProcessRec[] {
+    return [...this.processes.values()].filter((p) => p.spec.conditions.colonyname === colonyName);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// JSON renderings, in Go struct field order.
+
+export function executorJson(e: ExecutorRec): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    executorid: e.executorid,
+    executortype: e.executortype,
+    executorname: e.executorname,
+    colonyname: e.colonyname,
+    state: e.state,
+    requirefuncreg: e.requirefuncreg,
+    commissiontime: e.commissiontime,
+    lastheardfromtime: e.lastheardfromtime,
+  };
+  if (e.locationname) out.locationname = e.locationname;
+  out.capabilities = { hardware: e.capabilities.hardware ?? null, software: e.capabilities.software ?? null };
+  out.allocations = { projects: e.allocations.projects ?? null };
+  if (e.blueprintid) out.blueprintid = e.blueprintid;
+  if (e.blueprintgen) out.blueprintgen = e.blueprintgen;
+  return out;
+}
+
+export function userJson(u: User): User {
+  return { colonyname: u.colonyname, userid: u.userid, name: u.name, email: u.email, phone: u.phone };
+}
+
+export function colonyJson(c: Colony): Colony {
+  return { colonyid: c.colonyid, name: c.name };
+}
+
+/** The spec as a DB round trip returns it: resources normalised, `env` always a map, `channels` omitted when empty. */
+function specJson(spec: GoStruct, env: Record<string, string>): Record<string, unknown> {
+  const c = spec.conditions;
+  const names: string[] | null = c.executornames;
+  const conditions: Record<string, unknown> = {
+    colonyname: c.colonyname,
+    executornames: names && names.length === 1 && names[0] === '*' ? [] : names,
+    executortype: c.executortype,
+  };
+  if (c.locationname) conditions.locationname = c.locationname;
+  Object.assign(conditions, {
+    dependencies: c.dependencies ?? [],
+    nodes: c.nodes,
+    cpu: c.cpu || '0m',
+    processes: c.processes,
+    processespernode: c.processespernode,
+    mem: c.mem || '0Mi',
+    storage: c.storage || '0Mi',
+    gpu: { name: c.gpu.name, mem: c.gpu.mem || '0Mi', count: c.gpu.count, nodecount: 0 },
+    walltime: c.walltime,
+  });
+  const out: Record<string, unknown> = {
+    nodename: spec.nodename,
+    funcname: spec.funcname,
+    args: spec.args,
+    kwargs: spec.kwargs,
+    priority: spec.priority,
+    maxwaittime: spec.maxwaittime,
+    maxexectime: spec.maxexectime,
+    maxretries: spec.maxretries,
+    conditions,
+    label: spec.label,
+    fs: { mount: spec.fs.mount, snapshots: spec.fs.snapshots, dirs: spec.fs.dirs },
+    env,
+  };
+  if (spec.channels && spec.channels.length > 0) out.channels = spec.channels;
+  return out;
+}
+
+export function envAttributes(p: { processid: string; processgraphid: string; spec: GoStruct }): GoStruct[] {
+  const env: Record<string, string> = p.spec.env ?? {};
+  return Object.keys(env).map((key) => ({
+    attributeid: newId(),
+    targetid: p.processid,
+    targetcolonyname: p.spec.conditions.colonyname,
+    targetprocessgraphid: p.processgraphid,
+    state: 0,
+    attributetype: 3,
+    key,
+    value: env[key],
+  }));
+}
+
+export interface ProcessJsonOptions {
+  /** The assign reply shows the exec deadline as it was before assignment (protocol §2.4). */
+  execdeadline?: bigint | undefined;
+}
+
+export function processJson(p: ProcessRec, opts?: ProcessJsonOptions): Record<string, unknown> {
+  const env: Record<string, string> = {};
+  for (const a of p.attributes) if (a.attributetype === 3) env[a.key] = a.value;
+  const execdeadline = opts && 'execdeadline' in opts ? opts.execdeadline : p.execdeadline;
+  return {
+    processid: p.processid,
+    initiatorid: p.initiatorid,
+    initiatorname: p.initiatorname,
+    assignedexecutorid: p.assignedexecutorid,
+    isassigned: p.isassigned,
+    state: p.state,
+    prioritytime: p.prioritytime,
+    submissiontime: formatNs(p.submissiontime),
+    starttime: formatNs(p.starttime),
+    endtime: formatNs(p.endtime),
+    waitdeadline: formatNs(p.waitdeadline),
+    execdeadline: formatNs(execdeadline),
+    retries: p.retries,
+    attributes: p.attributes.map((a) => ({ ...a, state: p.state })),
+    spec: specJson(p.spec, Object.fromEntries(Object.keys(env).sort().map((k) => [k, env[k]]))),
+    waitforparents: p.waitforparents,
+    parents: p.parents,
+    children: p.children,
+    processgraphid: p.processgraphid,
+    in: p.in,
+    out: p.out,
+    errors: p.errors,
+  };
+}
+
+export interface GraphJsonExtras {
+  nodes?: unknown[];
+  edges?: unknown[];
+  /** The submit reply was never stored, so its times are all zero (protocol §4.8). */
+  zeroTimes?: boolean;
+}
+
+export function graphJson(g: GraphRec, extras: GraphJsonExtras = {}): Record<string, unknown> {
+  const t = (ns: bigint | undefined): string => (extras.zeroTimes ? GO_ZERO_TIME : formatNs(ns));
+  return {
+    processgraphid: g.processgraphid,
+    initiatorid: g.initiatorid,
+    initiatorname: g.initiatorname,
+    colonyname: g.colonyname,
+    rootprocessids: g.rootprocessids,
+    state: g.state,
+    submissiontime: t(g.submissiontime),
+    starttime: t(g.starttime),
+    endtime: t(g.endtime),
+    processids: g.processids,
+    nodes: extras.nodes ?? [],
+    edges: extras.edges ?? [],
+  };
+}
+
+export function logJson(l: LogRec): Record<string, unknown> {
+  return { processid: l.processid, colonyname: l.colonyname, executorname: l.executorname, message: l.message, timestamp: l.timestamp };
+}
