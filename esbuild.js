@@ -25,6 +25,8 @@ const nodeEntry = (entry, outfile, extra = {}) => ({
   target: 'node18',
   // ws optionally requires native accelerators; the pure-JS fallback is what we want in a bundle.
   external: ['vscode', 'bufferutil', 'utf-8-validate'],
+  // jsonc-parser's "main" is a UMD build with runtime requires esbuild cannot follow; its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
   ...extra,
 });
 

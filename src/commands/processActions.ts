@@ -1,0 +1,109 @@
+// Process commands from the tree (and from other areas by process id): copy id, cancel, remove, re-run.
+// Destructive ones ask first and say what will happen.
+import * as vscode from 'vscode';
+import { stringifyJson } from '../colonies/json';
+import { ProcessState, type Process } from '../colonies/types';
+import type { ConnectionService } from '../connection/types';
+import { presentState, processLabel, shortId } from '../views/stateMapping';
+import { processIdOf } from '../views/treeNodes';
+import { registerCommand, UserFacingError } from './errors';
+
+export interface ProcessActionDeps {
+  output: vscode.LogOutputChannel;
+  connection: ConnectionService;
+  /** The process selected in the tree, for palette invocations. */
+  selectedProcessId(): string | undefined;
+  /** Fresh copy of a process (and the tree updated with it). */
+  applyProcess(p: Process): void;
+  forgetProcess(processId: string): void;
+  requestRefresh(): void;
+}
+
+function requireProcessId(arg: unknown, deps: ProcessActionDeps): string {
+  const id = processIdOf(arg) ?? deps.selectedProcessId();
+  if (!id) throw new UserFacingError('Select a process in the ColonyOS Processes view first.');
+  return id;
+}
+
+function describe(p: Process): string {
+  return `"${processLabel(p)}" (${shortId(p.processid)})`;
+}
+
+export function registerProcessActions(context: vscode.ExtensionContext, deps: ProcessActionDeps): void {
+  const { output, connection } = deps;
+  const reg = (id: string, handler: (...args: any[]) => unknown) => registerCommand(context, id, handler, { output });
+
+  async function fetch(arg: unknown) {
+    const id = requireProcessId(arg, deps);
+    const s = await connection.requireSession();
+    const p = await s.client.getProcess(id, s.prvkey);
+    deps.applyProcess(p);
+    return { s, p };
+  }
+
+  /** Asks with a modal; workflow members act on their whole workflow, which is all the server allows. */
+  async function confirmAndRun(
+    p: Process,
+    o: { verb: 'Cancel' | 'Remove'; detail: string; graphDetail: string; one: () => Promise<void>; graph: (id: string) => Promise<void> },
+  ): Promise<boolean> {
+    const graph = p.processgraphid;
+    const button = `${o.verb} ${graph ? 'Workflow' : 'Process'}`;
+    const ok = await vscode.window.showWarningMessage(`${o.verb} process ${describe(p)}?`, { modal: true, detail: graph ? o.graphDetail : o.detail }, button);
+    if (ok !== button) return false;
+    if (graph) await o.graph(graph);
+    else await o.one();
+    output.info(`${o.verb === 'Cancel' ? 'Cancelled' : 'Removed'} ${graph ? `workflow ${graph} of ` : ''}process ${p.processid}`);
+    return true;
+  }
+
+  reg('colonyos.copyProcessId', async (arg?: unknown) => {
+    const id = requireProcessId(arg, deps);
+    await vscode.env.clipboard.writeText(id);
+    vscode.window.setStatusBarMessage(`$(copy) Copied process id ${shortId(id)}…`, 3000);
+  });
+
+  reg('colonyos.cancelProcess', async (arg?: unknown) => {
+    const { s, p } = await fetch(arg);
+    if (p.state !== ProcessState.WAITING && p.state !== ProcessState.RUNNING) {
+      throw new UserFacingError(`Process ${describe(p)} is ${presentState(p.state).label.toLowerCase()}; only waiting or running processes can be cancelled.`);
+    }
+    const done = await confirmAndRun(p, {
+      verb: 'Cancel',
+      detail:
+        p.state === ProcessState.RUNNING ? 'The executor can no longer close it, and its channels are deleted.' : 'It will not be assigned to an executor.',
+      graphDetail: 'This process is part of a workflow; ColonyOS cancels the entire workflow.',
+      one: () => s.client.cancelProcess(p.processid, s.prvkey),
+      graph: (id) => s.client.cancelProcessGraph(id, s.prvkey),
+    });
+    if (!done) return;
+    const after = await s.client.getProcess(p.processid, s.prvkey).catch(() => undefined);
+    if (after) deps.applyProcess(after);
+    deps.requestRefresh();
+  });
+
+  reg('colonyos.removeProcess', async (arg?: unknown) => {
+    const { s, p } = await fetch(arg);
+    if (p.state === ProcessState.RUNNING) {
+      throw new UserFacingError(`Process ${describe(p)} is running; cancel it first, then remove it.`);
+    }
+    const done = await confirmAndRun(p, {
+      verb: 'Remove',
+      detail: 'The process, its output and its logs are deleted from the server. This cannot be undone.',
+      graphDetail: 'This process is part of a workflow; ColonyOS removes the entire workflow with all its processes. This cannot be undone.',
+      one: () => s.client.removeProcess(p.processid, s.prvkey),
+      graph: (id) => s.client.removeProcessGraph(id, s.prvkey),
+    });
+    if (!done) return;
+    deps.forgetProcess(p.processid);
+    deps.requestRefresh();
+  });
+
+  reg('colonyos.rerunProcess', async (arg?: unknown) => {
+    const { p } = await fetch(arg);
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: `${stringifyJson(p.spec, 2)}\n` });
+    await vscode.window.showTextDocument(doc, { preview: false });
+    void vscode.window
+      .showInformationMessage(`The function spec of ${describe(p)} is open as a new document. Edit it, then submit it.`, 'Submit Now')
+      .then((c) => (c ? vscode.commands.executeCommand('colonyos.submit', doc.uri) : undefined), (e: unknown) => output.error(String(e)));
+  });
+}

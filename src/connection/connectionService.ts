@@ -1,0 +1,167 @@
+// The active connection: one profile, one ColoniesClient (disposed on switch), a probed state.
+import * as vscode from 'vscode';
+import { ColoniesClient } from '../colonies/index';
+import { crypto } from '../colonies/crypto';
+import { UserFacingError } from '../commands/errors';
+import type { ConnectionProfile, ConnectionService, ConnectionState, Session } from './types';
+import type { PrivateKeyStore } from './privateKeys';
+import { environmentKeyFor } from './envImport';
+import type { ProfileStore } from './profileStore';
+import { address, probeConnection } from './probe';
+
+const PROBE_TIMEOUT_MS = 10_000;
+
+function sameProfile(a: ConnectionProfile | undefined, b: ConnectionProfile | undefined): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+export function requestTimeoutMs(): number {
+  const seconds = vscode.workspace.getConfiguration('colonyos').get<number>('requestTimeout') ?? 30;
+  return Math.max(1, Number(seconds) || 30) * 1000;
+}
+
+export class ConnectionServiceImpl implements ConnectionService, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changeEmitter.event;
+  private currentProfile: ConnectionProfile | undefined;
+  private currentClient: ColoniesClient | undefined;
+  private currentState: ConnectionState = { kind: 'none' };
+  private cachedId: { key: string; id: string } | undefined;
+  private probeGeneration = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    readonly profiles: ProfileStore,
+    readonly keys: PrivateKeyStore,
+    private readonly output: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      profiles.onDidChange(() => this.reload()),
+      keys.onDidChange((name) => {
+        if (name === this.currentProfile?.name) void this.checkConnection();
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        // The client's timeout is fixed at construction: rebuild it.
+        if (e.affectsConfiguration('colonyos.requestTimeout') && this.currentProfile) this.reload(true);
+      }),
+    );
+  }
+
+  get profile(): ConnectionProfile | undefined {
+    return this.currentProfile;
+  }
+
+  get client(): ColoniesClient | undefined {
+    return this.currentClient;
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  /** The id of the active key when already known (synchronous; for error messages). */
+  get knownId(): string | undefined {
+    return this.currentState.kind === 'connected' ? this.currentState.myId : this.cachedId?.id;
+  }
+
+  /** Re-reads settings; a changed active profile gets a new client and a new probe. */
+  reload(force = false): void {
+    const next = this.profiles.active();
+    if (!force && sameProfile(next, this.currentProfile)) return;
+    this.currentClient?.dispose();
+    this.currentClient = undefined;
+    this.currentProfile = next;
+    this.cachedId = undefined;
+    void vscode.commands.executeCommand('setContext', 'colonyos.hasConnection', !!next);
+    if (!next) {
+      this.setState({ kind: 'none' });
+      return;
+    }
+    this.currentClient = new ColoniesClient({
+      host: next.host,
+      port: next.port,
+      tls: next.tls,
+      timeoutMs: requestTimeoutMs(),
+      logger: { debug: (m) => this.output.debug(m), warn: (m) => this.output.warn(m) },
+    });
+    this.output.info(`Connection "${next.name}": ${address(next)}, colony ${next.colonyName}`);
+    void this.checkConnection();
+  }
+
+  async getPrivateKey(): Promise<string | undefined> {
+    const profile = this.currentProfile;
+    if (!profile) return undefined;
+    // Secret Storage first; otherwise the user's environment when it describes this very server and colony.
+    return (await this.keys.get(profile.name)) ?? environmentKeyFor(profile, process.env);
+  }
+
+  async myId(): Promise<string | undefined> {
+    const key = await this.getPrivateKey();
+    if (!key) return undefined;
+    if (this.cachedId?.key !== key) this.cachedId = { key, id: crypto.id(key) };
+    return this.cachedId.id;
+  }
+
+  async requireSession(): Promise<Session> {
+    const profile = this.currentProfile;
+    const client = this.currentClient;
+    if (!profile || !client) {
+      throw new UserFacingError('No ColonyOS connection is configured.', [
+        { title: 'Add Connection', command: 'colonyos.addConnection' },
+        { title: 'Start Local Colony', command: 'colonyos.startLocalColony' },
+      ]);
+    }
+    const prvkey = await this.getPrivateKey();
+    if (!prvkey) {
+      throw new UserFacingError(`Connection "${profile.name}" has no private key.`, [
+        { title: 'Set Private Key', command: 'colonyos.setPrivateKey' },
+        { title: 'Generate Private Key', command: 'colonyos.generatePrivateKey' },
+      ]);
+    }
+    const myId = (await this.myId()) as string;
+    return { client, profile, prvkey, myId };
+  }
+
+  async checkConnection(): Promise<void> {
+    const profile = this.currentProfile;
+    const client = this.currentClient;
+    if (!profile || !client) {
+      this.setState({ kind: 'none' });
+      return;
+    }
+    const generation = ++this.probeGeneration;
+    this.setState({ kind: 'connecting' });
+    let state: ConnectionState;
+    try {
+      const prvkey = await this.getPrivateKey();
+      state = await probeConnection(client, profile, prvkey, { timeoutMs: Math.min(PROBE_TIMEOUT_MS, requestTimeoutMs()) });
+    } catch (err) {
+      state = { kind: 'unreachable', reason: err instanceof Error ? err.message : String(err) };
+    }
+    if (generation !== this.probeGeneration || client !== this.currentClient) return;
+    if (state.kind === 'unreachable' || state.kind === 'unauthorized') this.output.warn(`Connection "${profile.name}": ${state.reason}`);
+    else this.output.info(`Connection "${profile.name}": ${state.kind}`);
+    this.setState(state);
+  }
+
+  /** Called by views when a request fails or succeeds, so the status bar follows what the user sees. */
+  noteRequestOutcome(ok: boolean): void {
+    const kind = this.currentState.kind;
+    if (ok && (kind === 'unreachable' || kind === 'unauthorized')) void this.checkConnection();
+    if (!ok && kind === 'connected') void this.checkConnection();
+  }
+
+  private setState(state: ConnectionState): void {
+    if (JSON.stringify(state) === JSON.stringify(this.currentState)) return;
+    this.currentState = state;
+    this.changeEmitter.fire();
+  }
+
+  dispose(): void {
+    this.probeGeneration++;
+    this.currentClient?.dispose();
+    this.currentClient = undefined;
+    for (const d of this.disposables) d.dispose();
+    this.changeEmitter.dispose();
+  }
+}

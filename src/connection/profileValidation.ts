@@ -1,0 +1,90 @@
+// Field rules for connection profiles, shared by the guided input, the settings reader and the importers.
+// No `vscode` import: unit-tested in plain mocha.
+import type { ConnectionProfile } from './types';
+
+export const DEFAULT_PORT = 50080;
+
+/** Returns an error text, or undefined when the value is acceptable (the InputBox validateInput convention). */
+export function validateProfileName(value: string, existingNames: readonly string[] = []): string | undefined {
+  const name = value.trim();
+  if (!name) return 'Enter a name for this connection.';
+  if (name.length > 64) return 'Use at most 64 characters.';
+  if (existingNames.some((n) => n.toLowerCase() === name.toLowerCase())) return `A connection named "${name}" already exists.`;
+  return undefined;
+}
+
+const HOST_RE = /^(?:\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:]*:[0-9a-fA-F:.]+|[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*\.?)$/;
+
+export function validateHost(value: string): string | undefined {
+  const host = value.trim();
+  if (!host) return 'Enter the server host name or IP address, e.g. localhost.';
+  if (/^[a-z]+:\/\//i.test(host)) return 'Enter only the host name, without http:// or https:// (TLS is asked next).';
+  if (/[/\s]/.test(host)) return 'A host name cannot contain spaces or slashes.';
+  if (/:\d+$/.test(host) && !host.includes('::') && host.split(':').length === 2) return 'Enter the port separately, without ":port".';
+  if (!HOST_RE.test(host)) return `"${host}" is not a valid host name or IP address.`;
+  return undefined;
+}
+
+export function parsePort(value: string | number): number | undefined {
+  const text = String(value).trim();
+  if (!/^\d{1,5}$/.test(text)) return undefined;
+  const port = Number(text);
+  return port >= 1 && port <= 65535 ? port : undefined;
+}
+
+export function validatePort(value: string): string | undefined {
+  return parsePort(value) === undefined ? 'Enter a port number between 1 and 65535 (ColonyOS uses 50080 by default).' : undefined;
+}
+
+export function validateColonyName(value: string): string | undefined {
+  const name = value.trim();
+  if (!name) return 'Enter the colony name (COLONIES_COLONY_NAME), e.g. dev.';
+  if (/\s/.test(name)) return 'A colony name cannot contain spaces.';
+  return undefined;
+}
+
+/** Parses TLS flags the way the ColonyOS tools read COLONIES_TLS. */
+export function parseBool(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(v)) return false;
+  return undefined;
+}
+
+/**
+ * Reads `colonyos.connections` leniently: hand-edited settings may hold junk, which is skipped with a reason
+ * rather than breaking activation.
+ */
+export function readProfiles(raw: unknown): { profiles: ConnectionProfile[]; problems: string[] } {
+  const profiles: ConnectionProfile[] = [];
+  const problems: string[] = [];
+  if (!Array.isArray(raw)) return { profiles, problems: raw === undefined ? [] : ['colonyos.connections is not an array'] };
+  raw.forEach((item, i) => {
+    if (!item || typeof item !== 'object') {
+      problems.push(`connection #${i + 1} is not an object`);
+      return;
+    }
+    const o = item as Record<string, unknown>;
+    const name = typeof o.name === 'string' ? o.name.trim() : '';
+    const host = typeof o.host === 'string' ? o.host.trim() : '';
+    const port = parsePort(typeof o.port === 'number' || typeof o.port === 'string' ? o.port : '');
+    const colonyName = typeof o.colonyName === 'string' ? o.colonyName.trim() : '';
+    const error =
+      validateProfileName(name, profiles.map((p) => p.name)) ??
+      validateHost(host) ??
+      (port === undefined ? 'invalid port' : undefined) ??
+      validateColonyName(colonyName);
+    if (error) {
+      problems.push(`connection #${i + 1}${name ? ` "${name}"` : ''}: ${error}`);
+      return;
+    }
+    profiles.push({ name, host, port: port as number, tls: o.tls === true, colonyName });
+  });
+  return { profiles, problems };
+}
+
+/** The SecretStorage key of a profile's private key. */
+export function secretKeyFor(profileName: string): string {
+  return `colonyos.prvkey.${profileName}`;
+}

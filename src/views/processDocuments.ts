@@ -1,0 +1,165 @@
+// Read-only documents on the `colonyos:` scheme: a process's details (JSON, refreshed when it changes) and
+// its logs (following new lines while the process runs).
+import * as vscode from 'vscode';
+import { stringifyJson } from '../colonies/json';
+import type { Process } from '../colonies/types';
+import { describeError } from '../commands/errorText';
+import type { ConnectionService } from '../connection/types';
+import { LogCursor } from './logLines';
+import { isFinished } from './processWatcher';
+import type { ProcessTreeModel } from './processTreeModel';
+import { shortId } from './stateMapping';
+
+export const SCHEME = 'colonyos';
+const LOG_POLL_MS = 2000;
+
+type DocKind = 'details' | 'logs';
+
+function safeName(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40) || 'process';
+}
+
+export function processDocUri(kind: DocKind, processId: string, funcname = 'process'): vscode.Uri {
+  const ext = kind === 'details' ? 'json' : 'log';
+  return vscode.Uri.from({ scheme: SCHEME, path: `/${kind}/${safeName(funcname)}-${shortId(processId)}.${ext}`, query: `id=${processId}` });
+}
+
+export function parseDocUri(uri: vscode.Uri): { kind: DocKind; processId: string } | undefined {
+  const kind = uri.path.split('/')[1];
+  const id = new URLSearchParams(uri.query).get('id');
+  if ((kind !== 'details' && kind !== 'logs') || !id) return undefined;
+  return { kind, processId: id };
+}
+
+interface LogFollow {
+  cursor: LogCursor;
+  timer?: ReturnType<typeof setTimeout>;
+  error?: string;
+  finished: boolean;
+  ctrl: AbortController;
+}
+
+export class ProcessDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changeEmitter.event;
+  private readonly follows = new Map<string, LogFollow>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly connection: ConnectionService,
+    private readonly model: ProcessTreeModel,
+  ) {
+    this.subscriptions.push(
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        if (doc.uri.scheme === SCHEME) this.stopFollowing(doc.uri.toString());
+      }),
+      model.onDidChange((change) => {
+        if (change.kind !== 'process' && change.kind !== 'group') return;
+        for (const doc of vscode.workspace.textDocuments) {
+          const parsed = doc.uri.scheme === SCHEME ? parseDocUri(doc.uri) : undefined;
+          if (parsed?.kind === 'details' && (change.kind === 'group' || change.processId === parsed.processId)) {
+            const p = model.findProcess(parsed.processId);
+            if (p && doc.getText() !== render(p)) this.changeEmitter.fire(doc.uri);
+          }
+        }
+      }),
+    );
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
+    const parsed = parseDocUri(uri);
+    if (!parsed) return `// Unknown ColonyOS document: ${uri.toString()}`;
+    return parsed.kind === 'details' ? this.details(parsed.processId, token) : this.logs(uri, parsed.processId);
+  }
+
+  private async details(processId: string, token: vscode.CancellationToken): Promise<string> {
+    try {
+      const s = await this.connection.requireSession();
+      const ctrl = new AbortController();
+      token.onCancellationRequested(() => ctrl.abort());
+      const p = await s.client.getProcess(processId, s.prvkey, { signal: ctrl.signal });
+      return render(p);
+    } catch (err) {
+      const known = this.model.findProcess(processId);
+      const reason = describeError(err).message;
+      return known ? `// Could not refresh (${oneLine(reason)}); last known state:\n${render(known)}` : `// Could not load process ${processId}: ${oneLine(reason)}\n`;
+    }
+  }
+
+  private async logs(uri: vscode.Uri, processId: string): Promise<string> {
+    const key = uri.toString();
+    let follow = this.follows.get(key);
+    if (!follow) {
+      follow = { cursor: new LogCursor(), finished: false, ctrl: new AbortController() };
+      this.follows.set(key, follow);
+      await this.pullLogs(uri, processId, follow, false);
+    }
+    const footer = follow.error
+      ? `\n--- ${oneLine(follow.error)} ---\n`
+      : follow.finished
+        ? `\n--- end of log (process finished) ---\n`
+        : `\n--- following new lines… ---\n`;
+    const body = follow.cursor.lines.length ? `${follow.cursor.lines.join('\n')}\n` : 'No log lines yet.\n';
+    return body + footer;
+  }
+
+  private async pullLogs(uri: vscode.Uri, processId: string, follow: LogFollow, notify: boolean): Promise<void> {
+    const key = uri.toString();
+    let changed = false;
+    try {
+      const s = await this.connection.requireSession();
+      // Read the state first so the last lines written before the close are still fetched below.
+      const p = await s.client.getProcess(processId, s.prvkey, { signal: follow.ctrl.signal });
+      const added = await follow.cursor.pull(s.client, s.profile.colonyName, processId, s.prvkey, follow.ctrl.signal);
+      changed = added > 0 || follow.error !== undefined || follow.finished !== isFinished(p.state);
+      follow.error = undefined;
+      follow.finished = isFinished(p.state);
+    } catch (err) {
+      if (follow.ctrl.signal.aborted) return;
+      const message = `Could not read logs: ${describeError(err).message}`;
+      changed = message !== follow.error;
+      follow.error = message;
+    }
+    if (notify && changed) this.changeEmitter.fire(uri);
+    if (!follow.finished && this.follows.get(key) === follow && !follow.ctrl.signal.aborted) {
+      follow.timer = setTimeout(() => void this.pullLogs(uri, processId, follow, true), follow.error ? LOG_POLL_MS * 5 : LOG_POLL_MS);
+    }
+  }
+
+  private stopFollowing(key: string): void {
+    const follow = this.follows.get(key);
+    if (!follow) return;
+    follow.ctrl.abort();
+    if (follow.timer) clearTimeout(follow.timer);
+    this.follows.delete(key);
+  }
+
+  /** Opens (or re-shows) a read-only document for the process. */
+  async open(kind: DocKind, processId: string): Promise<vscode.TextEditor> {
+    const funcname = this.model.findProcess(processId)?.spec?.funcname;
+    const uri = processDocUri(kind, processId, funcname);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    if (kind === 'details' && doc.languageId !== 'json') await vscode.languages.setTextDocumentLanguage(doc, 'json');
+    else this.changeEmitter.fire(uri);
+    return vscode.window.showTextDocument(doc, { preview: true });
+  }
+
+  /** Drops every follow (connection switched). */
+  reset(): void {
+    for (const key of [...this.follows.keys()]) this.stopFollowing(key);
+  }
+
+  dispose(): void {
+    this.reset();
+    for (const s of this.subscriptions) s.dispose();
+    this.changeEmitter.dispose();
+  }
+}
+
+function render(p: Process): string {
+  return `${stringifyJson(p, 2)}\n`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,95 @@
+// Glue between the tree view, the connection and the RefreshScheduler: what "visible", "active" and
+// "one refresh" mean for the process tree.
+import * as vscode from 'vscode';
+import { ColoniesError, ColoniesTransportError } from '../colonies/rpc';
+import type { ConnectionService } from '../connection/types';
+import type { ProcessTreeModel } from './processTreeModel';
+import { RefreshScheduler } from './refreshScheduler';
+import type { TreeNode } from './treeNodes';
+
+export interface RefreshHooks {
+  /** Lets the connection re-probe when the tree's requests start failing or succeeding again. */
+  noteRequestOutcome?(ok: boolean): void;
+}
+
+function intervalSetting(): number {
+  const seconds = Number(vscode.workspace.getConfiguration('colonyos').get<number>('refreshInterval') ?? 5);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
+}
+
+export class ProcessRefreshManager implements vscode.Disposable {
+  readonly scheduler: RefreshScheduler;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private colonyExpanded = true;
+
+  constructor(
+    private readonly model: ProcessTreeModel,
+    private readonly connection: ConnectionService & RefreshHooks,
+    view: vscode.TreeView<TreeNode>,
+    output: vscode.LogOutputChannel,
+  ) {
+    this.scheduler = new RefreshScheduler({
+      intervalMs: intervalSetting(),
+      run: () => this.runOnce(),
+      onError: (err) => output.debug(`Process list refresh failed: ${err instanceof Error ? err.message : String(err)}`),
+    });
+    this.subscriptions.push(
+      view.onDidChangeVisibility((e) => this.scheduler.setVisible(e.visible)),
+      view.onDidExpandElement((e) => {
+        if (e.element.kind === 'group') model.setExpanded(e.element.state, true);
+        if (e.element.kind === 'colony') this.colonyExpanded = true;
+        this.updateActive();
+      }),
+      view.onDidCollapseElement((e) => {
+        if (e.element.kind === 'group') model.setExpanded(e.element.state, false);
+        if (e.element.kind === 'colony') this.colonyExpanded = false;
+        this.updateActive();
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('colonyos.refreshInterval')) this.scheduler.setInterval(intervalSetting());
+      }),
+      connection.onDidChange(() => this.updateActive()),
+      { dispose: () => this.scheduler.dispose() },
+    );
+    this.scheduler.setVisible(view.visible);
+    this.updateActive();
+  }
+
+  /** Polling is worth it while a group is open, or to retry (with backoff) while the connection is failing. */
+  updateActive(): void {
+    const kind = this.connection.state.kind;
+    const failing = kind === 'unreachable' || kind === 'unauthorized';
+    this.scheduler.setActive(failing || (this.colonyExpanded && this.model.hasExpandedGroups && kind === 'connected'));
+  }
+
+  requestRefresh(): void {
+    this.scheduler.requestRefresh();
+  }
+
+  refreshNow(): Promise<void> {
+    return this.scheduler.refreshNow();
+  }
+
+  private async runOnce(): Promise<void> {
+    const state = this.connection.state;
+    if (state.kind === 'none' || state.kind === 'noKey') return;
+    if (state.kind === 'unreachable' || state.kind === 'unauthorized') {
+      await this.connection.checkConnection();
+      const after = this.connection.state;
+      if (after.kind === 'unreachable' || after.kind === 'unauthorized') throw new Error(after.reason);
+    }
+    try {
+      await this.model.refresh();
+      this.connection.noteRequestOutcome?.(true);
+    } catch (err) {
+      if (err instanceof ColoniesTransportError || (err instanceof ColoniesError && err.status === 403)) {
+        this.connection.noteRequestOutcome?.(false);
+      }
+      throw err;
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
