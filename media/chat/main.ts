@@ -1,0 +1,479 @@
+// The channel panel's webview. It renders what the host sends and posts back only the messages of the shared
+// protocol (src/panels/protocol.ts). Data from executors is rendered with textContent only (see row.ts).
+import {
+  isHostMessage,
+  parsePersistedState,
+  type ComposerView,
+  type EntryView,
+  type HostMessage,
+  type PanelInfo,
+  type SendKind,
+  type StatusView,
+  type WebviewMessage,
+  type WebviewPersistedState,
+} from '../../src/panels/protocol';
+import { renderRow, refreshTimes, summary } from './row';
+import { VirtualList } from './virtualList';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const post = (m: WebviewMessage): void => vscode.postMessage(m);
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`chat webview: #${id} is missing from the page`);
+  return node as T;
+};
+
+const ui = {
+  titleChannel: $('title-channel'),
+  titleProcess: $('title-process'),
+  status: $('status'),
+  statusText: $('status-text'),
+  list: $('list'),
+  spacer: $('spacer'),
+  empty: $('empty'),
+  jump: $<HTMLButtonElement>('jump'),
+  composer: $('composer'),
+  hint: $('composer-hint'),
+  replyChip: $('reply-chip'),
+  replyChipText: $('reply-chip-text'),
+  replyChipRemove: $<HTMLButtonElement>('reply-chip-remove'),
+  sendError: $('send-error'),
+  sendErrorText: $('send-error-text'),
+  retry: $<HTMLButtonElement>('retry'),
+  composerRow: $('composer-row'),
+  input: $<HTMLTextAreaElement>('input'),
+  kind: $<HTMLSelectElement>('kind'),
+  send: $<HTMLButtonElement>('send'),
+  disabled: $('composer-disabled'),
+  copyAll: $<HTMLButtonElement>('copy-all'),
+  exportBtn: $<HTMLButtonElement>('export'),
+};
+
+let info: PanelInfo | undefined;
+let status: StatusView = { kind: 'connecting' };
+let composer: ComposerView = { enabled: false, reason: 'Loading…' };
+let persisted: WebviewPersistedState | undefined = parsePersistedState(vscode.getState());
+let replyTo: { key: string; sequence: number } | undefined = persisted?.replyTo;
+let following = true;
+let unread = 0;
+let activeKey: string | undefined;
+let highlightKey: string | undefined;
+let highlightTimer: ReturnType<typeof setTimeout> | undefined;
+let sending: { requestId: string; text: string; kind: SendKind; inReplyTo: number } | undefined;
+let failedSend: { text: string; kind: SendKind; inReplyTo: number } | undefined;
+let requestCounter = 0;
+let firstInit = true;
+
+const list: VirtualList<EntryView> = new VirtualList<EntryView>({
+  scroller: ui.list,
+  spacer: ui.spacer,
+  estimateHeight,
+  renderRow: (view, index): HTMLElement =>
+    renderRow(view, index, {
+      now: Date.now(),
+      parent: (v): EntryView | undefined => (v.parentKey ? list.itemAt(list.indexOf(v.parentKey)) : undefined),
+      isHighlighted: (key) => key === highlightKey,
+      isActive: (key) => key === activeKey,
+    }),
+  onRendered: updateJump,
+  following: () => following,
+});
+
+function estimateHeight(view: EntryView): number {
+  const b = view.body;
+  const text = b.kind === 'text' || b.kind === 'json' ? b.text : '';
+  let lines = 1;
+  if (text) {
+    const width = Math.max(20, Math.floor((ui.list.clientWidth || 600) / 7.5));
+    for (const line of text.split('\n', 400)) lines += Math.max(1, Math.ceil(line.length / width));
+    lines -= 1;
+  }
+  const base = view.type === 'end' ? 34 : 52;
+  return base + Math.min(lines, 2000) * 19 + (view.inReplyTo ? 30 : 0) + (b.kind === 'binary' ? 40 : 0);
+}
+
+// ---- persisted state ----
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+function saveState(): void {
+  if (saveTimer) return;
+  saveTimer = setTimeout(() => {
+    saveTimer = undefined;
+    if (!info) return;
+    const first = following ? undefined : list.itemAt(list.firstVisibleIndex());
+    const state: WebviewPersistedState = { processId: info.processId, channel: info.channel };
+    if (ui.input.value) state.draft = ui.input.value;
+    if (ui.kind.value !== 'data') state.draftKind = ui.kind.value as SendKind;
+    if (replyTo) state.replyTo = replyTo;
+    if (first) state.anchorKey = first.key;
+    persisted = state;
+    vscode.setState(state);
+  }, 200);
+}
+
+// ---- host messages ----
+window.addEventListener('message', (event: MessageEvent) => {
+  const m: unknown = event.data;
+  if (!isHostMessage(m)) return;
+  try {
+    onHostMessage(m);
+  } catch (err) {
+    post({ type: 'webviewError', message: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) });
+  }
+});
+
+function onHostMessage(m: HostMessage): void {
+  switch (m.type) {
+    case 'init': {
+      info = m.info;
+      renderTitle();
+      const wasFollowing = following;
+      list.setItems(m.entries);
+      if (firstInit) {
+        firstInit = false;
+        restoreDraft();
+        const anchor = persisted?.anchorKey ? list.indexOf(persisted.anchorKey) : -1;
+        if (anchor >= 0) {
+          following = false;
+          list.scrollToIndex(anchor, 'nearest');
+        } else {
+          list.scrollToBottom();
+        }
+      } else if (wasFollowing) {
+        list.scrollToBottom();
+      }
+      setStatus(m.status, m.composer);
+      renderEmpty();
+      renderReplyChip();
+      saveState();
+      return;
+    }
+    case 'entries':
+      if (m.mode === 'replace') {
+        list.setItems(m.entries);
+      } else {
+        const atBottom = following;
+        list.append(m.entries);
+        if (atBottom) list.scrollToBottom();
+        else unread += m.entries.length;
+      }
+      renderEmpty();
+      renderReplyChip();
+      updateJump();
+      return;
+    case 'status':
+      setStatus(m.status, m.composer);
+      renderEmpty();
+      return;
+    case 'sendResult':
+      if (!sending || sending.requestId !== m.requestId) return;
+      if (m.ok) {
+        sending = undefined;
+        failedSend = undefined;
+        ui.input.value = '';
+        ui.kind.value = 'data';
+        replyTo = undefined;
+        renderReplyChip();
+        following = true;
+        unread = 0;
+        list.scrollToBottom();
+      } else {
+        failedSend = { text: sending.text, kind: sending.kind, inReplyTo: sending.inReplyTo };
+        sending = undefined;
+        ui.sendErrorText.textContent = `Not sent: ${m.error}`;
+      }
+      renderComposer();
+      saveState();
+      return;
+  }
+}
+
+function renderTitle(): void {
+  if (!info) return;
+  ui.titleChannel.textContent = info.channel;
+  ui.titleProcess.textContent = `${info.funcname || 'process'} · ${info.shortId}`;
+  ui.titleProcess.title = `Process ${info.processId}${info.colonyName ? ` in colony ${info.colonyName}` : ''}`;
+  document.title = `${info.channel} · ${info.funcname || info.shortId}`;
+}
+
+function statusText(s: StatusView): string {
+  switch (s.kind) {
+    case 'connecting':
+      return 'Connecting…';
+    case 'live':
+      return 'Live';
+    case 'waiting':
+      return 'Waiting for an executor: messages you send are queued; the executor reads the channel history when it starts.';
+    case 'reconnecting':
+      return `Reconnecting (attempt ${s.attempt})${s.reason ? `: ${s.reason}` : ''}`;
+    case 'finished':
+      return `Process finished (${s.state}) · transcript kept locally`;
+    case 'offline':
+      return `Offline: ${s.reason} · showing the local transcript`;
+    case 'error':
+      return s.message;
+  }
+}
+
+function setStatus(s: StatusView, c: ComposerView): void {
+  status = s;
+  composer = c;
+  ui.status.className = `status status-${s.kind}`;
+  ui.statusText.textContent = statusText(s);
+  renderComposer();
+}
+
+function renderComposer(): void {
+  const enabled = composer.enabled;
+  ui.composerRow.hidden = !enabled;
+  ui.disabled.hidden = enabled;
+  ui.disabled.textContent = enabled ? '' : (composer.reason ?? 'Sending is not possible now.');
+  ui.hint.hidden = !enabled || !composer.hint;
+  ui.hint.textContent = composer.hint ?? '';
+  ui.send.disabled = !enabled || sending !== undefined;
+  ui.input.readOnly = sending !== undefined;
+  ui.send.textContent = sending ? 'Sending…' : 'Send';
+  ui.sendError.hidden = !failedSend;
+  ui.retry.disabled = !enabled || sending !== undefined;
+  renderReplyChip();
+}
+
+function renderEmpty(): void {
+  const empty = list.length === 0;
+  ui.empty.hidden = !empty;
+  if (!empty) return;
+  if (status.kind === 'finished') {
+    ui.empty.textContent =
+      'No messages were kept for this channel. The server deletes a channel when its process closes, and this channel was not open in this workspace while the process ran.';
+  } else if (status.kind === 'waiting') {
+    ui.empty.textContent =
+      'No messages yet. The process is waiting for an executor. You can write now: your messages are queued on the channel and the executor reads the history when it starts.';
+  } else {
+    ui.empty.textContent = 'No messages yet.';
+  }
+}
+
+function updateJump(): void {
+  if (following) unread = 0;
+  ui.jump.hidden = following || list.length === 0;
+  ui.jump.textContent = unread > 0 ? `Jump to latest (${unread} new)` : 'Jump to latest';
+}
+
+// ---- reply ----
+function startReply(key: string): void {
+  const view = list.itemAt(list.indexOf(key));
+  if (!view || !composer.enabled) return;
+  replyTo = { key, sequence: view.sequence };
+  renderReplyChip();
+  ui.input.focus();
+  saveState();
+}
+
+function renderReplyChip(): void {
+  const view = replyTo ? list.itemAt(list.indexOf(replyTo.key)) : undefined;
+  ui.replyChip.hidden = !replyTo || !composer.enabled;
+  if (!replyTo) return;
+  ui.replyChipText.textContent = view ? `${view.senderLabel} #${view.sequence}: ${summary(view, 80)}` : `#${replyTo.sequence}`;
+}
+
+ui.replyChipRemove.addEventListener('click', () => {
+  replyTo = undefined;
+  renderReplyChip();
+  ui.input.focus();
+  saveState();
+});
+
+// ---- sending ----
+function send(text: string, kind: SendKind, inReplyTo: number): void {
+  if (sending || !composer.enabled) return;
+  if (kind === 'data' && text.trim().length === 0) return;
+  const requestId = `r${Date.now().toString(36)}-${++requestCounter}`;
+  sending = { requestId, text, kind, inReplyTo };
+  failedSend = undefined;
+  renderComposer();
+  post({ type: 'send', requestId, text, kind, inReplyTo });
+}
+
+function sendFromComposer(): void {
+  send(ui.input.value, ui.kind.value as SendKind, replyTo?.sequence ?? 0);
+}
+
+ui.send.addEventListener('click', sendFromComposer);
+ui.retry.addEventListener('click', () => {
+  if (failedSend) send(failedSend.text, failedSend.kind, failedSend.inReplyTo);
+});
+ui.input.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    sendFromComposer();
+  } else if (e.key === 'Escape' && replyTo) {
+    replyTo = undefined;
+    renderReplyChip();
+    saveState();
+  }
+});
+ui.input.addEventListener('input', () => {
+  autoGrow();
+  saveState();
+});
+ui.kind.addEventListener('change', saveState);
+
+function autoGrow(): void {
+  ui.input.style.height = 'auto';
+  ui.input.style.height = `${Math.min(ui.input.scrollHeight, 200)}px`;
+}
+
+function restoreDraft(): void {
+  if (persisted?.draft && !ui.input.value) ui.input.value = persisted.draft;
+  if (persisted?.draftKind) ui.kind.value = persisted.draftKind;
+  autoGrow();
+}
+
+// ---- toolbar ----
+ui.copyAll.addEventListener('click', () => post({ type: 'copyAll' }));
+ui.exportBtn.addEventListener('click', () => post({ type: 'exportTranscript' }));
+ui.jump.addEventListener('click', () => {
+  following = true;
+  unread = 0;
+  list.scrollToBottom();
+  updateJump();
+});
+
+// ---- list interaction ----
+ui.list.addEventListener('scroll', () => {
+  const atBottom = list.isAtBottom();
+  if (atBottom !== following) {
+    following = atBottom;
+    if (following) unread = 0;
+    updateJump();
+  }
+  saveState();
+}, { passive: true });
+
+ui.list.addEventListener('click', (e) => {
+  const target = e.target as HTMLElement;
+  const row = target.closest<HTMLElement>('.row');
+  if (!row?.dataset.key) return;
+  const key = row.dataset.key;
+  const action = target.closest<HTMLElement>('[data-action]')?.dataset.action;
+  setActive(key, false);
+  switch (action) {
+    case 'reply':
+      startReply(key);
+      break;
+    case 'copy':
+      post({ type: 'copyMessage', key });
+      break;
+    case 'save':
+      post({ type: 'savePayload', key });
+      break;
+    case 'jump-parent': {
+      const parentKey = list.itemAt(list.indexOf(key))?.parentKey;
+      if (parentKey) revealAndHighlight(parentKey);
+      break;
+    }
+  }
+});
+
+function revealAndHighlight(key: string): void {
+  const index = list.indexOf(key);
+  if (index < 0) return;
+  const previous = highlightKey;
+  highlightKey = key;
+  if (previous) list.refresh(previous);
+  list.refresh(key);
+  following = false;
+  list.scrollToIndex(index, 'center');
+  setActive(key, true);
+  if (highlightTimer) clearTimeout(highlightTimer);
+  highlightTimer = setTimeout(() => {
+    highlightKey = undefined;
+    list.elementFor(key)?.classList.remove('highlight');
+  }, 2500);
+}
+
+function setActive(key: string, focus: boolean): void {
+  const previous = activeKey;
+  activeKey = key;
+  if (previous && previous !== key) {
+    const old = list.elementFor(previous);
+    old?.classList.remove('active');
+    if (old) old.tabIndex = -1;
+  }
+  const node = list.elementFor(key);
+  if (node) {
+    node.classList.add('active');
+    node.tabIndex = 0;
+    if (focus) node.focus({ preventScroll: true });
+  }
+}
+
+function moveActive(delta: number | 'first' | 'last'): void {
+  if (list.length === 0) return;
+  let index = activeKey ? list.indexOf(activeKey) : -1;
+  if (index < 0) index = delta === -1 ? list.length : list.firstVisibleIndex() - (delta === 1 ? 1 : 0);
+  if (delta === 'first') index = 0;
+  else if (delta === 'last') index = list.length - 1;
+  else index = Math.max(0, Math.min(list.length - 1, index + delta));
+  const view = list.itemAt(index)!;
+  following = index === list.length - 1 && following;
+  list.scrollToIndex(index, 'nearest');
+  setActive(view.key, true);
+  updateJump();
+}
+
+ui.list.addEventListener('keydown', (e) => {
+  if ((e.target as HTMLElement).closest('button') && e.key === 'Enter') return;
+  switch (e.key) {
+    case 'ArrowDown':
+      moveActive(1);
+      break;
+    case 'ArrowUp':
+      moveActive(-1);
+      break;
+    case 'Home':
+      moveActive('first');
+      break;
+    case 'End':
+      moveActive('last');
+      break;
+    case 'Enter':
+    case 'r':
+    case 'R':
+      if (!activeKey) return;
+      startReply(activeKey);
+      break;
+    case 'c':
+      if (!activeKey || e.ctrlKey || e.metaKey) return;
+      post({ type: 'copyMessage', key: activeKey });
+      break;
+    default:
+      return;
+  }
+  e.preventDefault();
+});
+
+// Relative times drift: refresh the rendered ones now and then (rows built later get the current time).
+setInterval(() => {
+  const now = Date.now();
+  for (const row of ui.list.querySelectorAll<HTMLElement>('.row')) refreshTimes(row, now);
+}, 30_000);
+
+window.addEventListener('error', (e) => post({ type: 'webviewError', message: `${e.message} (${e.filename}:${e.lineno})` }));
+
+// Persist which channel this is right away, so a window reload can restore the panel even before the first message.
+if (!persisted && document.body.dataset.processId && document.body.dataset.channel) {
+  persisted = { processId: document.body.dataset.processId, channel: document.body.dataset.channel };
+  vscode.setState(persisted);
+}
+restoreDraft();
+renderReplyChip();
+renderComposer();
+post({ type: 'ready' });

@@ -1,0 +1,462 @@
+// The logic behind one channel panel, without `vscode`: the live session, the local transcript, the process state, and
+// the conversation with the webview. The vscode panel (channelPanel.ts) only moves messages and shows dialogs, so this
+// runs unchanged in the integration tests against the local colony.
+import { ChannelSession, type ColoniesClient, type StreamStatus } from '../colonies/index';
+import { ColoniesError } from '../colonies/rpc';
+import { PROCESS_STATE_NAMES, ProcessState, type ChannelEntry, type Process } from '../colonies/types';
+import { EntryViewBuilder, entryKey, payloadText, shortId, type Parties } from './entryView';
+import {
+  parseWebviewMessage,
+  type ComposerView,
+  type EntryView,
+  type HostMessage,
+  type PanelInfo,
+  type StatusView,
+  type WebviewMessage,
+} from './protocol';
+import { entryToClipboardText, transcriptToPlainText } from './transcriptExport';
+import type { TranscriptFile, TranscriptMeta } from './transcriptStore';
+
+export interface ControllerLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** What the controller needs from the editor: dialogs and the clipboard. */
+export interface ControllerActions {
+  savePayload(bytes: Uint8Array, suggestedName: string): Promise<void>;
+  copyText(text: string): Promise<void>;
+  exportTranscript(): Promise<void>;
+}
+
+export interface ConnectedSession {
+  client: ColoniesClient;
+  prvkey: string;
+  myId: string;
+}
+
+export interface ChannelControllerOptions {
+  processId: string;
+  channel: string;
+  file: TranscriptFile;
+  /** Sends to the webview. Messages may be dropped while the webview is hidden; resync() repairs that. */
+  post: (message: HostMessage) => void;
+  actions: ControllerActions;
+  log: ControllerLog;
+  /** How often the process is re-read while it waits for an executor. */
+  waitingPollMs?: number;
+  /** How often the live stream checks whether the process finished (the server ends subscriptions silently). */
+  pollStateMs?: number;
+  /** Fired when the title information (funcname) becomes known or changes. */
+  onInfoChanged?: (info: PanelInfo) => void;
+}
+
+const FINISHED_STATES = new Set([ProcessState.SUCCESS, ProcessState.FAILED, ProcessState.CANCELLED]);
+
+export class ChannelController {
+  readonly processId: string;
+  readonly channel: string;
+  private entries: ChannelEntry[] = [];
+  private views: EntryView[] = [];
+  private byKey = new Map<string, ChannelEntry>();
+  private builder = new EntryViewBuilder({ myId: '' });
+  private meta: TranscriptMeta;
+  private process: Process | undefined;
+  private session: ChannelSession | undefined;
+  private sessionSubs: { dispose(): void }[] = [];
+  private connected: ConnectedSession | undefined;
+  private streamStatus: StreamStatus = { kind: 'connecting' };
+  private offlineReason: string | undefined = 'Not connected yet';
+  private gone: string | undefined;
+  private pollTimer: ReturnType<typeof setTimeout> | undefined;
+  private generation = 0;
+  private disposed = false;
+  private pendingAppend: EntryView[] = [];
+  private flushScheduled = false;
+  private lastStatusJson = '';
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly opts: ChannelControllerOptions) {
+    this.processId = opts.processId;
+    this.channel = opts.channel;
+    this.meta = { processId: opts.processId, channel: opts.channel };
+  }
+
+  get info(): PanelInfo {
+    return {
+      processId: this.processId,
+      shortId: shortId(this.processId),
+      channel: this.channel,
+      funcname: this.meta.funcname ?? '',
+      colonyName: this.meta.colonyName ?? '',
+    };
+  }
+
+  get transcript(): readonly ChannelEntry[] {
+    return this.entries;
+  }
+
+  get transcriptMeta(): TranscriptMeta {
+    return this.meta;
+  }
+
+  get parties(): Parties {
+    return this.builder.parties;
+  }
+
+  /** The status strip and composer as the webview shows them now. */
+  get view(): { status: StatusView; composer: ComposerView } {
+    return { status: this.statusView(), composer: this.composerView() };
+  }
+
+  /** Loads the stored transcript and shows it; call before connect(). */
+  async load(): Promise<void> {
+    const [entries, meta] = await Promise.all([this.opts.file.load(), this.opts.file.loadMeta()]);
+    if (meta) this.meta = { ...meta, processId: this.processId, channel: this.channel };
+    this.setParties({ myId: '', initiatorId: this.meta.initiatorId, executorId: this.meta.executorId });
+    this.replaceEntries(entries);
+    if (this.opts.file.needsRepair) this.track(this.opts.file.rewrite(entries));
+    this.opts.onInfoChanged?.(this.info);
+  }
+
+  /** Starts (or restarts, after a profile switch) the live session. */
+  async connect(conn: ConnectedSession): Promise<void> {
+    this.disconnect();
+    const generation = ++this.generation;
+    this.connected = conn;
+    this.offlineReason = undefined;
+    this.gone = undefined;
+    this.streamStatus = { kind: 'connecting' };
+    this.updateParties({ ...this.builder.parties, myId: conn.myId });
+    this.postStatus();
+    try {
+      await this.refreshProcess();
+    } catch (err) {
+      if (generation !== this.generation) return;
+      if (err instanceof ColoniesError && err.status === 404) {
+        this.gone = 'The process no longer exists on the server (it was removed).';
+      } else if (err instanceof ColoniesError && err.status === 403) {
+        this.streamStatus = { kind: 'error', message: err.message, fatal: true };
+      } else {
+        this.offlineReason = `Could not read the process: ${errorMessage(err)}`;
+      }
+      this.opts.log.warn(`Channel ${this.label}: ${errorMessage(err)}`);
+      this.postStatus();
+      return;
+    }
+    if (generation !== this.generation || this.disposed) return;
+    if (this.isFinished) {
+      // The server deleted the channel at close; the local transcript is all there is.
+      this.postStatus();
+      return;
+    }
+    const session = new ChannelSession(conn.client, {
+      processId: this.processId,
+      channel: this.channel,
+      prvkey: conn.prvkey,
+      initialEntries: this.entries,
+      pollStateMs: this.opts.pollStateMs,
+    });
+    this.session = session;
+    this.sessionSubs.push(
+      session.onDidChange((e) => this.onSessionChange(session, e.added)),
+      session.onStatus((s) => this.onStreamStatus(s)),
+    );
+    session.start();
+    this.scheduleWaitingPoll();
+  }
+
+  /** Stops the live session (the transcript stays shown). */
+  disconnect(reason?: string): void {
+    this.generation++;
+    for (const d of this.sessionSubs.splice(0)) d.dispose();
+    this.session?.dispose();
+    this.session = undefined;
+    this.connected = undefined;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+    if (reason !== undefined) {
+      this.offlineReason = reason;
+      this.postStatus();
+    }
+  }
+
+  /** Sends the full state; for `ready` and whenever the webview may have missed messages (it was hidden). */
+  resync(): void {
+    this.pendingAppend = [];
+    this.lastStatusJson = JSON.stringify(this.view);
+    this.opts.post({ type: 'init', info: this.info, entries: this.views, ...this.view });
+  }
+
+  /** Handles one raw message from the webview; unknown or malformed ones are logged and ignored. */
+  async handleMessage(raw: unknown): Promise<void> {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.opts.log.warn(`Channel panel ${this.label}: ignored a message from the webview (${parsed.reason})`);
+      return;
+    }
+    try {
+      await this.dispatch(parsed.message);
+    } catch (err) {
+      this.opts.log.error(`Channel panel ${this.label}: ${parsed.message.type} failed: ${errorMessage(err)}`);
+    }
+  }
+
+  /** Sends a message as the composer would; resolves with the sequence used. */
+  async send(text: string, kind: 'data' | 'end' | 'error', inReplyTo = 0): Promise<number> {
+    const composer = this.composerView();
+    if (!composer.enabled) throw new Error(composer.reason ?? 'Sending is not possible now.');
+    if (!this.session) throw new Error('Not connected to the channel.');
+    if (kind === 'data' && text.length === 0) throw new Error('Type a message first.');
+    return this.session.send(text, { inReplyTo: inReplyTo || undefined, type: kind });
+  }
+
+  entryByKey(key: string): ChannelEntry | undefined {
+    return this.byKey.get(key);
+  }
+
+  /** Resolves when every transcript write so far has reached the disk. */
+  async flush(): Promise<void> {
+    await this.writes;
+    await this.opts.file.flush();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disconnect();
+    this.disposed = true;
+  }
+
+  private get label(): string {
+    return `${shortId(this.processId)}/${this.channel}`;
+  }
+
+  private get isFinished(): boolean {
+    return (this.process !== undefined && FINISHED_STATES.has(this.process.state)) || this.streamStatus.kind === 'ended';
+  }
+
+  private async dispatch(m: WebviewMessage): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.resync();
+        return;
+      case 'send':
+        try {
+          const sequence = await this.send(m.text, m.kind, m.inReplyTo);
+          this.opts.post({ type: 'sendResult', requestId: m.requestId, ok: true, sequence });
+        } catch (err) {
+          this.opts.log.warn(`Channel ${this.label}: send failed: ${errorMessage(err)}`);
+          this.opts.post({ type: 'sendResult', requestId: m.requestId, ok: false, error: errorMessage(err) });
+        }
+        return;
+      case 'savePayload': {
+        const e = this.byKey.get(m.key);
+        if (!e) return this.opts.log.warn(`Channel ${this.label}: no message ${m.key} to save`);
+        const ext = payloadText(e.payload) !== undefined ? 'txt' : 'bin';
+        await this.opts.actions.savePayload(e.payload, `${shortId(this.processId)}-${safeFilePart(this.channel)}-${e.sequence}.${ext}`);
+        return;
+      }
+      case 'copyMessage': {
+        const e = this.byKey.get(m.key);
+        if (e) await this.opts.actions.copyText(entryToClipboardText(e));
+        return;
+      }
+      case 'copyAll':
+        await this.opts.actions.copyText(transcriptToPlainText(this.entries, this.builder.parties));
+        return;
+      case 'exportTranscript':
+        await this.opts.actions.exportTranscript();
+        return;
+      case 'webviewError':
+        this.opts.log.error(`Channel panel ${this.label} webview: ${m.message}`);
+        return;
+    }
+  }
+
+  private onSessionChange(session: ChannelSession, added: readonly ChannelEntry[]): void {
+    if (session !== this.session || added.length === 0) return;
+    const all = session.entries;
+    const appended =
+      all.length === this.entries.length + added.length &&
+      added.every((e, i) => entryKey(all[this.entries.length + i]) === entryKey(e));
+    if (appended) {
+      const fresh = all.slice(this.entries.length);
+      for (const e of fresh) {
+        this.entries.push(e);
+        this.byKey.set(entryKey(e), e);
+        this.pendingAppend.push(this.builder.add(e));
+      }
+      this.views.push(...this.pendingAppend.slice(this.pendingAppend.length - fresh.length));
+      this.track(this.opts.file.append(fresh, this.entries));
+      this.scheduleFlush();
+    } else {
+      this.replaceEntries(all);
+      this.track(this.opts.file.rewrite(this.entries));
+      this.opts.post({ type: 'entries', mode: 'replace', entries: this.views });
+    }
+    this.learnExecutor(added);
+  }
+
+  /** An entry from someone other than us and the submitter is the executor's: the process was assigned. */
+  private learnExecutor(added: readonly ChannelEntry[]): void {
+    const p = this.builder.parties;
+    const other = added.find((e) => e.senderid && e.senderid !== p.myId && e.senderid !== p.initiatorId);
+    if (other && this.process?.state === ProcessState.WAITING) void this.refreshProcessQuietly();
+  }
+
+  private onStreamStatus(s: StreamStatus): void {
+    this.streamStatus = s;
+    if (s.kind === 'ended') {
+      this.meta.finalState = PROCESS_STATE_NAMES[s.processState] ?? String(s.processState);
+      this.track(this.opts.file.saveMeta(this.meta));
+      if (this.process) this.process = { ...this.process, state: s.processState };
+    }
+    if (s.kind === 'error') this.opts.log.warn(`Channel ${this.label}: ${s.message}`);
+    this.postStatus();
+  }
+
+  private async refreshProcess(): Promise<void> {
+    const conn = this.connected;
+    if (!conn) return;
+    const p = await conn.client.getProcess(this.processId, conn.prvkey);
+    this.process = p;
+    const before = JSON.stringify(this.meta);
+    this.meta = {
+      ...this.meta,
+      funcname: p.spec?.funcname || this.meta.funcname,
+      colonyName: p.spec?.conditions?.colonyname || this.meta.colonyName,
+      initiatorId: p.initiatorid || this.meta.initiatorId,
+      executorId: p.assignedexecutorid || this.meta.executorId,
+    };
+    if (FINISHED_STATES.has(p.state)) this.meta.finalState = PROCESS_STATE_NAMES[p.state];
+    if (JSON.stringify(this.meta) !== before) {
+      this.track(this.opts.file.saveMeta(this.meta));
+      this.opts.onInfoChanged?.(this.info);
+    }
+    this.updateParties({ myId: conn.myId, initiatorId: this.meta.initiatorId, executorId: this.meta.executorId });
+    this.postStatus();
+  }
+
+  private async refreshProcessQuietly(): Promise<void> {
+    const generation = this.generation;
+    try {
+      await this.refreshProcess();
+    } catch (err) {
+      if (generation === this.generation) this.opts.log.warn(`Channel ${this.label}: could not refresh the process: ${errorMessage(err)}`);
+    }
+  }
+
+  /** While the process waits, re-read it now and then so the strip and the labels change when an executor takes it. */
+  private scheduleWaitingPoll(): void {
+    if (this.pollTimer || this.disposed) return;
+    const generation = this.generation;
+    this.pollTimer = setTimeout(async () => {
+      this.pollTimer = undefined;
+      if (generation !== this.generation || this.process?.state !== ProcessState.WAITING) return;
+      await this.refreshProcessQuietly();
+      if (generation === this.generation && this.process?.state === ProcessState.WAITING) this.scheduleWaitingPoll();
+    }, this.opts.waitingPollMs ?? 3000);
+  }
+
+  private setParties(parties: Parties): void {
+    this.builder = new EntryViewBuilder(parties);
+  }
+
+  /** Sender labels depend on who is who: relabel the shown transcript when that changes. */
+  private updateParties(parties: Parties): void {
+    const p0 = this.builder.parties;
+    if (parties.initiatorId === p0.initiatorId && parties.executorId === p0.executorId && parties.myId === p0.myId) return;
+    this.setParties(parties);
+    if (this.entries.length === 0) return;
+    this.replaceEntries(this.entries);
+    this.opts.post({ type: 'entries', mode: 'replace', entries: this.views });
+  }
+
+  private replaceEntries(entries: readonly ChannelEntry[]): void {
+    this.entries = entries.slice();
+    this.byKey = new Map(this.entries.map((e) => [entryKey(e), e]));
+    this.views = this.builder.all(this.entries);
+    this.pendingAppend = [];
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // Coalesces a burst of entries (a progress stream) into one message.
+    setTimeout(() => {
+      this.flushScheduled = false;
+      if (this.pendingAppend.length === 0 || this.disposed) return;
+      const entries = this.pendingAppend;
+      this.pendingAppend = [];
+      this.opts.post({ type: 'entries', mode: 'append', entries });
+    }, 0);
+  }
+
+  private postStatus(): void {
+    if (this.disposed) return;
+    const view = this.view;
+    const json = JSON.stringify(view);
+    if (json === this.lastStatusJson) return;
+    this.lastStatusJson = json;
+    this.opts.post({ type: 'status', ...view });
+  }
+
+  private statusView(): StatusView {
+    if (this.gone) return { kind: 'error', message: this.gone };
+    if (this.isFinished) {
+      const state = this.process ? PROCESS_STATE_NAMES[this.process.state] : (this.meta.finalState ?? 'closed');
+      return { kind: 'finished', state: state ?? 'closed' };
+    }
+    if (this.offlineReason !== undefined) return { kind: 'offline', reason: this.offlineReason };
+    const s = this.streamStatus;
+    switch (s.kind) {
+      case 'error':
+        return { kind: 'error', message: s.message };
+      case 'reconnecting':
+        return { kind: 'reconnecting', attempt: s.attempt, reason: s.reason };
+      case 'connecting':
+        return { kind: 'connecting' };
+      default:
+        return this.process?.state === ProcessState.WAITING ? { kind: 'waiting' } : { kind: 'live' };
+    }
+  }
+
+  private composerView(): ComposerView {
+    if (this.gone) return { enabled: false, reason: this.gone };
+    if (this.isFinished) {
+      const state = this.process ? PROCESS_STATE_NAMES[this.process.state] : (this.meta.finalState ?? 'closed');
+      return {
+        enabled: false,
+        reason: `The process has finished (${state}). The server deletes channels when a process closes; this transcript is kept locally.`,
+      };
+    }
+    if (this.offlineReason !== undefined) return { enabled: false, reason: this.offlineReason };
+    const p = this.process;
+    const myId = this.builder.parties.myId;
+    if (p && myId && myId !== p.initiatorid && myId !== p.assignedexecutorid) {
+      return {
+        enabled: false,
+        reason: `Only the process's submitter and its assigned executor can use this channel; your key's id is ${shortId(myId)}….`,
+      };
+    }
+    if (this.streamStatus.kind === 'error' && this.streamStatus.fatal) return { enabled: false, reason: this.streamStatus.message };
+    if (p?.state === ProcessState.WAITING) {
+      return { enabled: true, hint: 'Queued for the executor: it will read the channel history when it starts.' };
+    }
+    return { enabled: true };
+  }
+
+  private track(write: Promise<unknown>): void {
+    const guarded = write.catch((err) => this.opts.log.error(`Channel ${this.label}: could not save the transcript: ${errorMessage(err)}`));
+    this.writes = Promise.all([this.writes, guarded]);
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function safeFilePart(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60) || 'channel';
+}

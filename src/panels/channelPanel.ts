@@ -1,0 +1,181 @@
+// One channel panel: the webview's lifecycle and the editor-side actions (dialogs, clipboard). The conversation logic
+// is in ChannelController, which has no `vscode` import.
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { runReported } from '../commands/errors';
+import type { ConnectionService } from '../connection/types';
+import { ChannelController } from './channelController';
+import { makeNonce, renderChatHtml } from './chatHtml';
+import { shortId } from './entryView';
+import type { HostMessage, PanelInfo } from './protocol';
+import { transcriptToJsonl, transcriptToMarkdown } from './transcriptExport';
+import type { TranscriptStore } from './transcriptStore';
+
+export const CHANNEL_VIEW_TYPE = 'colonyos.channel';
+
+export interface ChannelPanelDeps {
+  extensionUri: vscode.Uri;
+  output: vscode.LogOutputChannel;
+  connection: ConnectionService;
+  store: TranscriptStore;
+}
+
+export function panelTitle(info: Pick<PanelInfo, 'channel' | 'funcname' | 'processId'>): string {
+  return `#${info.channel} · ${info.funcname || 'process'} ${shortId(info.processId)}`;
+}
+
+export function mediaRoot(extensionUri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(extensionUri, 'dist', 'media');
+}
+
+export class ChannelPanel implements vscode.Disposable {
+  readonly controller: ChannelController;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly onDisposeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.onDisposeEmitter.event;
+  private connectedClient: unknown;
+  private connecting = false;
+  private disposed = false;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly processId: string,
+    readonly channel: string,
+    private readonly deps: ChannelPanelDeps,
+  ) {
+    const webview = panel.webview;
+    webview.options = { enableScripts: true, localResourceRoots: [mediaRoot(deps.extensionUri)] };
+    this.controller = new ChannelController({
+      processId,
+      channel,
+      file: deps.store.open(processId, channel),
+      post: (m) => this.post(m),
+      actions: {
+        savePayload: async (bytes, name) => void (await runReported(deps.output, 'Save Payload', () => this.savePayload(bytes, name))),
+        copyText: async (text) =>
+          void (await runReported(deps.output, 'Copy', async () => {
+            await vscode.env.clipboard.writeText(text);
+            vscode.window.setStatusBarMessage('$(copy) Copied', 2000);
+          })),
+        exportTranscript: async () => void (await runReported(deps.output, 'Export Transcript', () => this.exportTranscript())),
+      },
+      log: deps.output,
+      onInfoChanged: (info) => {
+        if (!this.disposed) panel.title = panelTitle(info);
+      },
+    });
+    panel.title = panelTitle(this.controller.info);
+    webview.html = this.html();
+    this.disposables.push(
+      webview.onDidReceiveMessage((m: unknown) => void this.controller.handleMessage(m)),
+      // VS Code drops messages sent while the panel is hidden: send the whole state again when it shows.
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.visible) this.controller.resync();
+      }),
+      panel.onDidDispose(() => this.dispose()),
+      deps.connection.onDidChange(() => this.onConnectionChange()),
+    );
+  }
+
+  /** Shows the stored transcript, then connects the live stream. */
+  async start(): Promise<void> {
+    await this.controller.load();
+    await this.connect();
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  async exportTranscript(): Promise<void> {
+    const meta = this.controller.transcriptMeta;
+    const base = `${meta.funcname || 'process'}-${shortId(this.processId)}-${this.channel}`.replace(/[^A-Za-z0-9._-]+/g, '_');
+    const target = await vscode.window.showSaveDialog({
+      title: `Export transcript of #${this.channel}`,
+      defaultUri: vscode.Uri.joinPath(defaultDir(), `${base}.md`),
+      filters: { Markdown: ['md'], 'JSON Lines': ['jsonl'] },
+      saveLabel: 'Export',
+    });
+    if (!target) return;
+    await this.controller.flush();
+    const entries = this.controller.transcript;
+    const parties = this.controller.parties;
+    const text = target.path.toLowerCase().endsWith('.jsonl')
+      ? transcriptToJsonl(entries, parties)
+      : transcriptToMarkdown(entries, meta, parties);
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+    const open = await vscode.window.showInformationMessage(`Exported ${entries.length} messages to ${target.fsPath}.`, 'Open');
+    if (open) await vscode.window.showTextDocument(target);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.controller.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+    this.onDisposeEmitter.fire();
+    this.onDisposeEmitter.dispose();
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const root = mediaRoot(this.deps.extensionUri);
+    return renderChatHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'chat.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'chat.css')).toString(),
+      title: panelTitle(this.controller.info),
+      processId: this.processId,
+      channel: this.channel,
+    });
+  }
+
+  private post(m: HostMessage): void {
+    if (this.disposed || !this.panel.visible) return;
+    this.panel.webview.postMessage(m).then(undefined, (err: unknown) => this.deps.output.debug(`Channel panel: postMessage failed: ${String(err)}`));
+  }
+
+  private async connect(): Promise<void> {
+    if (this.connecting || this.disposed) return;
+    this.connecting = true;
+    try {
+      const session = await this.deps.connection.requireSession();
+      if (this.disposed) return;
+      this.connectedClient = session.client;
+      await this.controller.connect({ client: session.client, prvkey: session.prvkey, myId: session.myId });
+    } catch (err) {
+      this.connectedClient = undefined;
+      this.controller.disconnect(err instanceof Error ? err.message : String(err));
+    } finally {
+      this.connecting = false;
+    }
+  }
+
+  /** A profile switch replaces the client; a connection that came back lets a panel that was offline resume. */
+  private onConnectionChange(): void {
+    const { client, state } = this.deps.connection;
+    if (client && client !== this.connectedClient && state.kind === 'connected') {
+      void this.connect();
+    } else if (!client && this.connectedClient) {
+      this.connectedClient = undefined;
+      this.controller.disconnect('No active ColonyOS connection.');
+    }
+  }
+
+  private async savePayload(bytes: Uint8Array, suggestedName: string): Promise<void> {
+    const target = await vscode.window.showSaveDialog({
+      title: 'Save message payload',
+      defaultUri: vscode.Uri.joinPath(defaultDir(), suggestedName),
+      saveLabel: 'Save Payload',
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, bytes);
+    vscode.window.setStatusBarMessage(`$(save) Saved ${bytes.length} bytes`, 3000);
+  }
+}
+
+function defaultDir(): vscode.Uri {
+  return vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
+}
