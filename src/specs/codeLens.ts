@@ -1,0 +1,34 @@
+// "Submit · Submit & Open Channel" above a function spec, "Submit Workflow" above a workflow.
+import * as vscode from 'vscode';
+import { documentKind, parsedValue } from './documents';
+
+export class SpecCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('colonyos.specFileGlobs')) this.changed.fire();
+  });
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const kind = documentKind(doc);
+    if (!kind) return [];
+    const start = doc.positionAt(Math.max(0, doc.getText().search(/\S/)));
+    const range = new vscode.Range(start, start);
+    if (kind === 'workflow') {
+      return [new vscode.CodeLens(range, { title: '$(run-all) Submit Workflow', command: 'colonyos.submitWorkflow', arguments: [doc.uri] })];
+    }
+    const lenses = [new vscode.CodeLens(range, { title: '$(run) Submit', command: 'colonyos.submit', arguments: [doc.uri] })];
+    const value = parsedValue(doc) as { channels?: unknown } | undefined;
+    if (Array.isArray(value?.channels) && value.channels.length > 0) {
+      lenses.push(
+        new vscode.CodeLens(range, { title: '$(comment-discussion) Submit & Open Channel', command: 'colonyos.submitAndOpenChannel', arguments: [doc.uri] }),
+      );
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,135 @@
+// Shows the pre-submit checks as editor diagnostics while typing, offers the quick fix for `maxexectime: 0`,
+// and keeps the `colonyos.isSpecFile` / `colonyos.isWorkflowFile` context keys in step with the active editor.
+import { modify } from 'jsonc-parser/lib/esm/main.js';
+import * as vscode from 'vscode';
+import { kindFromFileName } from './detect';
+import { documentKind, isJsonDocument, validationScope } from './documents';
+import type { IssueFix, SpecIssue } from './issues';
+import { analyzeSpecText } from './validate';
+
+const DEBOUNCE_MS = 250;
+export const DIAGNOSTIC_SOURCE = 'ColonyOS';
+
+function toRange(doc: vscode.TextDocument, issue: SpecIssue): vscode.Range {
+  return new vscode.Range(doc.positionAt(issue.offset), doc.positionAt(issue.offset + issue.length));
+}
+
+export function toDiagnostic(doc: vscode.TextDocument, issue: SpecIssue): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(
+    toRange(doc, issue),
+    issue.message,
+    issue.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+  );
+  d.source = DIAGNOSTIC_SOURCE;
+  d.code = issue.code;
+  return d;
+}
+
+/** The workspace edit that applies an issue's fix, touching only the value it changes. */
+export function fixEdit(doc: vscode.TextDocument, fix: IssueFix): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of modify(doc.getText(), fix.path, fix.value, { formattingOptions: { insertSpaces: true, tabSize: 2 } })) {
+    edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.content);
+  }
+  return edit;
+}
+
+export class SpecDiagnostics implements vscode.Disposable, vscode.CodeActionProvider {
+  static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
+  private readonly collection = vscode.languages.createDiagnosticCollection('colonyos-specs');
+  private readonly issuesByUri = new Map<string, SpecIssue[]>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly disposables: vscode.Disposable[] = [this.collection];
+
+  constructor() {
+    this.disposables.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        this.schedule(e.document);
+        if (e.document === vscode.window.activeTextEditor?.document) this.updateContextKeys();
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
+      vscode.window.onDidChangeActiveTextEditor(() => this.updateContextKeys()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('colonyos.specFileGlobs')) this.refreshAll();
+      }),
+      vscode.languages.registerCodeActionsProvider([{ language: 'json' }, { language: 'jsonc' }], this, {
+        providedCodeActionKinds: SpecDiagnostics.providedCodeActionKinds,
+      }),
+    );
+    this.refreshAll();
+    this.updateContextKeys();
+  }
+
+  refreshAll(): void {
+    for (const doc of vscode.workspace.textDocuments) this.validate(doc);
+  }
+
+  /** Validates `doc` now if it is one of the documents this extension checks; clears it otherwise. */
+  validate(doc: vscode.TextDocument): void {
+    if (!validationScope(doc)) {
+      this.clear(doc.uri);
+      return;
+    }
+    this.showIssues(doc, analyzeSpecText(doc.getText(), doc.fileName).issues);
+  }
+
+  /** Shows issues on the document, whatever its name (a refused submit shows them on any file). */
+  showIssues(doc: vscode.TextDocument, issues: SpecIssue[]): void {
+    // VS Code's JSON service already shows syntax and schema problems for spec-named files; no duplicates.
+    const shown = validationScope(doc)?.jsonServiceValidates ? issues.filter((i) => i.source === 'semantic') : issues;
+    this.issuesByUri.set(doc.uri.toString(), shown);
+    this.collection.set(doc.uri, shown.map((i) => toDiagnostic(doc, i)));
+  }
+
+  provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
+    const issues = this.issuesByUri.get(doc.uri.toString()) ?? analyzeSpecText(doc.getText(), doc.fileName).issues;
+    const actions: vscode.CodeAction[] = [];
+    for (const issue of issues) {
+      if (!issue.fix || !toRange(doc, issue).intersection(range)) continue;
+      const action = new vscode.CodeAction(issue.fix.title, vscode.CodeActionKind.QuickFix);
+      action.edit = fixEdit(doc, issue.fix);
+      action.diagnostics = [toDiagnostic(doc, issue)];
+      action.isPreferred = true;
+      actions.push(action);
+    }
+    return actions;
+  }
+
+  private schedule(doc: vscode.TextDocument): void {
+    // Output channels and other languages change often and are never specs.
+    if (!isJsonDocument(doc) && !kindFromFileName(doc.fileName)) return;
+    const key = doc.uri.toString();
+    const pending = this.timers.get(key);
+    if (pending) clearTimeout(pending);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        if (!doc.isClosed) this.validate(doc);
+      }, DEBOUNCE_MS),
+    );
+  }
+
+  private clear(uri: vscode.Uri): void {
+    const key = uri.toString();
+    const pending = this.timers.get(key);
+    if (pending) clearTimeout(pending);
+    this.timers.delete(key);
+    this.issuesByUri.delete(key);
+    this.collection.delete(uri);
+  }
+
+  private updateContextKeys(): void {
+    const doc = vscode.window.activeTextEditor?.document;
+    const kind = doc ? documentKind(doc) : undefined;
+    void vscode.commands.executeCommand('setContext', 'colonyos.isSpecFile', kind === 'funcspec');
+    void vscode.commands.executeCommand('setContext', 'colonyos.isWorkflowFile', kind === 'workflow');
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,43 @@
+// Spec editing and submitting: diagnostics and context keys, CodeLenses, New Function Spec / New Workflow,
+// and the three submit commands.
+import * as vscode from 'vscode';
+import { registerCommand } from '../commands/errors';
+import type { ConnectionService } from '../connection/types';
+import { SpecCodeLensProvider } from './codeLens';
+import { SpecDiagnostics } from './diagnostics';
+import { createSpecFile } from './newFile';
+import { SpecSubmitter, type SpecPanelHooks, type SpecTreeHooks } from './submit';
+
+export interface SpecsServices {
+  output: vscode.LogOutputChannel;
+  connection: ConnectionService;
+  tree?: SpecTreeHooks;
+  panels?: SpecPanelHooks;
+}
+
+export interface SpecsApi {
+  diagnostics: SpecDiagnostics;
+  submitter: SpecSubmitter;
+}
+
+export function registerSpecs(context: vscode.ExtensionContext, services: SpecsServices): SpecsApi {
+  const { output } = services;
+  const diagnostics = new SpecDiagnostics();
+  const lenses = new SpecCodeLensProvider();
+  context.subscriptions.push(
+    diagnostics,
+    lenses,
+    vscode.languages.registerCodeLensProvider([{ language: 'json' }, { language: 'jsonc' }], lenses),
+  );
+  const submitter = new SpecSubmitter({ ...services, diagnostics });
+  const deps = { output };
+  registerCommand(context, 'colonyos.submit', (arg?: unknown) => submitter.submitCommand(arg), deps);
+  registerCommand(context, 'colonyos.submitAndOpenChannel', (arg?: unknown) => submitter.submitAndOpenChannelCommand(arg), deps);
+  registerCommand(context, 'colonyos.submitWorkflow', (arg?: unknown) => submitter.submitWorkflowCommand(arg), deps);
+  registerCommand(context, 'colonyos.newFuncSpec', () => createSpecFile('funcspec'), deps);
+  registerCommand(context, 'colonyos.newWorkflow', () => createSpecFile('workflow'), deps);
+  return { diagnostics, submitter };
+}
+
+export { analyzeSpecText, prepareSubmission } from './validate';
+export type { SpecKind } from './detect';

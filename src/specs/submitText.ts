@@ -1,0 +1,50 @@
+// Wording for submit results and server refusals. Pure, so the messages are unit-tested.
+import type { Executor } from '../colonies/types';
+import { ExecutorState } from '../colonies/types';
+import { formatIssue, type SpecIssue } from './issues';
+
+/** What to do about a server error on submit, keyed by the server's own words (protocol §4.5, §4.8). */
+export function submitErrorHint(serverMessage: string): string | undefined {
+  const m = serverMessage.toLowerCase();
+  if (m.includes('priority outside range')) return 'Set "priority" to a whole number between -50000 and 50000.';
+  if (m.includes('invalid dependencies')) {
+    return 'Every entry of "conditions.dependencies" must be the "nodename" of another spec in the same workflow.';
+  }
+  if (m.includes('duplicate nodename')) return 'Give each spec of the workflow its own "nodename".';
+  if (m.includes('nodename is missing')) return 'Every spec of a workflow needs a "nodename".';
+  if (m.includes('cannot unmarshal') || m.includes('failed to parse')) {
+    return 'The server could not read a field: check the types in the spec (numbers must be whole numbers, "env" values strings).';
+  }
+  return undefined;
+}
+
+/** Server error text with the hint, naming the file: `chat.colonyos.json was not submitted: <server words>. <hint>` */
+export function submitFailureText(fileLabel: string, serverMessage: string): string {
+  const hint = submitErrorHint(serverMessage);
+  return `${fileLabel} was not submitted. The ColonyOS server said: "${serverMessage}".${hint ? ` ${hint}` : ''}`;
+}
+
+/** The notification for a refused document: which file, where, what to fix; says nothing was sent. */
+export function validationFailureText(fileLabel: string, issues: readonly SpecIssue[]): string {
+  const errors = issues.filter((i) => i.severity === 'error');
+  const first = errors[0] ?? issues[0];
+  const count = errors.length === 1 ? '1 problem' : `${errors.length} problems`;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more in the Problems view)` : '';
+  return `Nothing was sent: ${fileLabel} has ${count}. ${formatIssue(fileLabel, first)}${more}`;
+}
+
+/**
+ * A warning when no approved executor of the spec's type is registered: the server accepts the process and it
+ * simply waits, which looks like a hang otherwise.
+ */
+export function missingExecutorText(executortype: string, colony: string, executors: readonly Executor[], maxwaittime: number): string | undefined {
+  const sameType = executors.filter((e) => e.executortype === executortype);
+  if (sameType.some((e) => e.state === ExecutorState.APPROVED)) return undefined;
+  const wait = maxwaittime > 0 ? `for up to ${maxwaittime} s (maxwaittime), then fails` : 'until one is (no maxwaittime)';
+  const pending = sameType.length > 0 ? ` ${sameType.length} executor(s) of that type are registered but not approved.` : '';
+  return `No approved executor of type "${executortype}" is registered in colony "${colony}": the process waits ${wait}.${pending}`;
+}
+
+export function shortId(id: string): string {
+  return id.length > 12 ? `${id.slice(0, 12)}…` : id;
+}

@@ -1,0 +1,46 @@
+// Starting points for "ColonyOS: New Function Spec" / "New Workflow": they run as is on the local colony
+// (executor type `echo` answers on the `chat` channel).
+
+export const FUNCSPEC_TEMPLATE_NAME = 'chat.colonyos.json';
+export const WORKFLOW_TEMPLATE_NAME = 'pipeline.workflow.json';
+
+export function funcSpecTemplate(): string {
+  return `${JSON.stringify(
+    {
+      funcname: 'chat',
+      args: [],
+      kwargs: {},
+      conditions: { colonyname: '', executortype: 'echo' },
+      maxwaittime: -1,
+      maxexectime: -1,
+      maxretries: 0,
+      priority: 0,
+      label: '',
+      channels: ['chat'],
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+export function workflowTemplate(): string {
+  return `${JSON.stringify(
+    [
+      {
+        nodename: 'prepare',
+        funcname: 'prepare',
+        args: ['hello'],
+        conditions: { executortype: 'echo', dependencies: [] },
+        maxexectime: -1,
+      },
+      {
+        nodename: 'report',
+        funcname: 'report',
+        conditions: { executortype: 'echo', dependencies: ['prepare'] },
+        maxexectime: -1,
+      },
+    ],
+    null,
+    2,
+  )}\n`;
+}

@@ -1,0 +1,142 @@
+// Spec editing and submitting inside a real extension host: VS Code's JSON service with our schema, our own
+// diagnostics and quick fix, CodeLenses, and the submit commands against the local colony.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { Process, ProcessGraph } from '../../../src/colonies/types';
+import { activeExtension } from '../helpers';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, limitMs = 20_000): Promise<T> {
+  const end = Date.now() + limitMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test workspace is open');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+const messages = (uri: vscode.Uri, source?: string) =>
+  vscode.languages.getDiagnostics(uri).filter((d) => !source || d.source === source).map((d) => d.message);
+
+suite('specs', function () {
+  this.timeout(60_000);
+  const created: vscode.Uri[] = [];
+
+  suiteSetup(async () => {
+    await activeExtension();
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const uri of created) await vscode.workspace.fs.delete(uri, { recursive: true }).then(undefined, () => undefined);
+    await vscode.commands.executeCommand('colonyos.stopLocalColony').then(undefined, () => undefined);
+  });
+
+  test('VS Code validates *.colonyos.json with the bundled schema: typos get "did you mean"', async () => {
+    const uri = workspaceFile('typo.colonyos.json');
+    created.push(uri);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('{\n  "func": "chat",\n  "conditions": { "executortype": "echo" },\n  "priority": 99999\n}\n'));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const found = await eventually('schema diagnostics from the JSON service', () => {
+      const all = messages(uri).join('\n');
+      return all.includes('Did you mean "funcname"') && /funcname/.test(all) && /50000/.test(all) ? all : undefined;
+    });
+    assert.match(found, /Unknown key, ignored by the server\. Did you mean "funcname"\?/);
+  });
+
+  test('colonyos.specFileGlobs brings other file names under validation, with every schema check', async () => {
+    const uri = workspaceFile('extra-specs/job.json');
+    created.push(workspaceFile('extra-specs'));
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('{\n  "funcname": "job",\n  "conditions": { "executortype": "echo" },\n  "chanels": ["chat"]\n}\n'));
+    const config = vscode.workspace.getConfiguration('colonyos');
+    await config.update('specFileGlobs', ['extra-specs/*.json'], vscode.ConfigurationTarget.Workspace);
+    try {
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      const found = await eventually('our diagnostics on the extra file', () => {
+        const m = messages(uri, 'ColonyOS');
+        return m.length > 0 ? m : undefined;
+      });
+      assert.deepEqual(found, ['Unknown key "chanels", ignored by the server. Did you mean "channels"?']);
+    } finally {
+      await config.update('specFileGlobs', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await eventually('the diagnostics to go with the setting', () => (messages(uri, 'ColonyOS').length === 0 ? true : undefined));
+  });
+
+  test('CodeLenses above a spec and a workflow', async () => {
+    const lenses = async (name: string) => {
+      const doc = await vscode.workspace.openTextDocument(workspaceFile(name));
+      const result = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+      return result.map((l) => l.command?.command).filter((c) => c?.startsWith('colonyos.'));
+    };
+    assert.deepEqual(await lenses('chat.colonyos.json'), ['colonyos.submit', 'colonyos.submitAndOpenChannel']);
+    assert.deepEqual(await lenses('hello.workflow.json'), ['colonyos.submitWorkflow']);
+  });
+
+  test('maxexectime 0 is flagged in an untitled spec, and the quick fix sets it to -1', async () => {
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'json',
+      content: '{\n  "funcname": "chat",\n  "conditions": { "executortype": "echo" },\n  "maxexectime": 0\n}\n',
+    });
+    await vscode.window.showTextDocument(doc);
+    const diag = await eventually('the maxexectime diagnostic', () =>
+      vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === 'ColonyOS' && d.code === 'maxexectime-zero'),
+    );
+    assert.equal(diag.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(diag.range.start.line, 3);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range);
+    const fix = actions.find((a) => a.title === 'Set maxexectime to -1');
+    assert.ok(fix?.edit, 'the quick fix is offered');
+    await vscode.workspace.applyEdit(fix.edit);
+    assert.match(doc.getText(), /"maxexectime": -1/);
+    await eventually('the diagnostic to go', () => (messages(doc.uri, 'ColonyOS').length === 0 ? true : undefined));
+  });
+
+  test('Submit sends the unsaved editor text with the CLI defaults; a broken spec is refused with diagnostics', async () => {
+    await vscode.commands.executeCommand('colonyos.startLocalColony');
+    const doc = await vscode.workspace.openTextDocument(workspaceFile('chat.colonyos.json'));
+    const editor = await vscode.window.showTextDocument(doc);
+    const labelAt = doc.getText().indexOf('"demo"');
+    await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(labelAt), doc.positionAt(labelAt + 6)), '"unsaved-edit"'));
+    assert.ok(doc.isDirty);
+    const process = await vscode.commands.executeCommand<Process | undefined>('colonyos.submit', doc.uri);
+    assert.ok(process, 'the command returns the submitted process');
+    assert.equal(process.spec.label, 'unsaved-edit');
+    assert.equal(process.spec.conditions.colonyname, 'dev');
+    assert.equal(process.spec.maxexectime, -1);
+    assert.deepEqual(process.spec.channels, ['chat']);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+
+    const broken = await vscode.workspace.openTextDocument({ language: 'json', content: '{\n  "funcname": "x",\n  "conditions": { "executortyp": "echo" }\n}' });
+    await vscode.window.showTextDocument(broken);
+    const refused = await vscode.commands.executeCommand<Process | undefined>('colonyos.submit');
+    assert.equal(refused, undefined, 'nothing is sent');
+    const shown = messages(broken.uri, 'ColonyOS');
+    assert.ok(shown.some((m) => m.startsWith('Missing "conditions.executortype"')), shown.join('\n'));
+    assert.ok(shown.some((m) => m === 'Unknown key "executortyp", ignored by the server. Did you mean "executortype"?'), shown.join('\n'));
+  });
+
+  test('Submit Workflow reports a graph with one process per spec', async () => {
+    const graph = await vscode.commands.executeCommand<ProcessGraph | undefined>('colonyos.submitWorkflow', workspaceFile('hello.workflow.json'));
+    assert.ok(graph);
+    assert.equal(graph.processids?.length, 2);
+    assert.equal(graph.colonyname, 'dev');
+  });
+
+  test('Submit & Open Channel waits for the echo executor and opens the chat panel', async () => {
+    await vscode.commands.executeCommand('colonyos.submitAndOpenChannel', workspaceFile('chat.colonyos.json'));
+    await eventually('the channel panel', () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('colonyos.channel')),
+    );
+  });
+});
