@@ -1,0 +1,57 @@
+// End-to-end: the issue's chat scenario in the real workbench, as a person does it (see chatScenario.ts).
+// Runs against the repository (development folder) or, with COLONYOS_E2E_VSIX, against the packaged extension.
+import * as assert from 'node:assert/strict';
+import type { FrameLocator, Locator } from 'playwright-core';
+import { openChannelFromTree, sendAndAwaitReply, startLocalColony, submitSpec } from './chatScenario';
+import { editorTab, openWorkbench, type Workbench } from './workbench';
+
+describe('e2e: chat with the echo executor', function () {
+  this.timeout(300_000);
+  let wb: Workbench;
+  let pane: Locator;
+  let shortId: string;
+  let chat: FrameLocator;
+
+  before(async () => {
+    wb = await openWorkbench();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) {
+      console.log(`screenshot: ${await wb.screenshot(`failed-chat-${this.currentTest.title.replace(/\W+/g, '-')}`)}`);
+      console.log(`workbench log (last 80 lines):\n${wb.logs.slice(-80).join('\n')}`);
+    }
+  });
+
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('opens the ColonyOS view and shows the tree connected to a local colony', async () => {
+    pane = await startLocalColony(wb);
+    const rows = (await pane.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+    // The colony node first, then its state groups.
+    assert.match(rows[0], /^dev\b/, `first row is not the colony: ${JSON.stringify(rows)}`);
+    assert.ok(rows.some((r) => /^Waiting\b/.test(r)), `no Waiting group: ${JSON.stringify(rows)}`);
+  });
+
+  it('submits the example chat spec from the command palette', async () => {
+    shortId = await submitSpec(wb, 'chat.colonyos.json');
+    assert.match(shortId, /^[0-9a-f]{6,}$/);
+    assert.equal(await editorTab(wb.page, 'chat.colonyos.json').count(), 1);
+  });
+
+  it('opens the chat channel of the submitted process from the tree', async () => {
+    chat = await openChannelFromTree(wb, pane, shortId, 'chat');
+    // The panel is the chat of this process: the tab and the webview header name the channel.
+    assert.equal(await editorTab(wb.page, /chat/).count(), 1);
+    assert.equal((await chat.locator('#title-channel').innerText()).trim().replace(/^#/, ''), 'chat');
+    assert.ok(await chat.locator('textarea#input').isEditable(), 'the composer is not editable');
+  });
+
+  it('sends "Hello!" and shows "You said: Hello!" from the echo executor', async () => {
+    await sendAndAwaitReply(wb, chat, 'Hello!', 'You said: Hello!');
+    const list = (await chat.locator('#list').innerText()).replace(/\s+/g, ' ');
+    assert.ok(list.indexOf('Hello!') < list.indexOf('You said: Hello!'), `message order in the transcript: ${list}`);
+  });
+});
