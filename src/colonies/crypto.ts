@@ -3,10 +3,29 @@ import { sha3_256 } from '@noble/hashes/sha3.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { bytesToHex, hexToBytes, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { createHash } from 'node:crypto';
 
 // noble v3 leaves its hashes unset; RFC 6979 signing needs HMAC-SHA256.
 secp.hashes.sha256 = sha256;
 secp.hashes.hmacSha256 = (key: Uint8Array, msg: Uint8Array) => hmac(sha256, key, msg);
+
+// OpenSSL's SHA3 is ~30x faster than the JS one on multi-megabyte channel payloads; Electron's BoringSSL
+// (the VS Code extension host) has no SHA3, hence the probe and the fallback.
+const nodeSha3 = (() => {
+  try {
+    createHash('sha3-256');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** SHA3-256 of the UTF-8 bytes of `text`. */
+function sha3Text(text: string): Uint8Array {
+  return nodeSha3 ? new Uint8Array(createHash('sha3-256').update(text, 'utf8').digest()) : sha3_256(utf8ToBytes(text));
+}
+
+const CURVE_N = BigInt('0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141');
 
 const PRVKEY_RE = /^[0-9a-fA-F]{64}$/;
 const SIGNATURE_RE = /^[0-9a-fA-F]{130}$/;
@@ -38,19 +57,37 @@ export function isValidPrivateKey(prvkey: string): boolean {
 
 /** A ColonyOS id: SHA3-256 over the ASCII hex text of the uncompressed public key. */
 export function idFromPublicKey(pub: Uint8Array): string {
-  return bytesToHex(sha3_256(utf8ToBytes(bytesToHex(pub))));
+  return bytesToHex(sha3Text(bytesToHex(pub)));
 }
 
 export function sha3Hex(text: string): string {
-  return bytesToHex(sha3_256(utf8ToBytes(text)));
+  return bytesToHex(sha3Text(text));
 }
 
 export interface RecoverResult {
   id: string;
 }
 
+// Signatures are deterministic and unbounded pollers (process lists, state checks) resend byte-identical
+// requests, so remembering recent (digest, signature) → id pairs spares the local colony most EC work.
+const RECOVER_CACHE_MAX = 2048;
+const recoverCache = new Map<string, string>();
+
 /** Mirrors the server's recovery so the local colony reports the same failures. */
 export function recoverId(message: string, signatureHex: string): string {
+  const digest = sha3Text(message);
+  const cacheKey = typeof signatureHex === 'string' && signatureHex.length === 130 ? `${bytesToHex(digest)}:${signatureHex.toLowerCase()}` : '';
+  const cached = cacheKey ? recoverCache.get(cacheKey) : undefined;
+  if (cached) return cached;
+  const id = recoverFromDigest(digest, signatureHex);
+  if (cacheKey) {
+    if (recoverCache.size >= RECOVER_CACHE_MAX) recoverCache.delete(recoverCache.keys().next().value as string);
+    recoverCache.set(cacheKey, id);
+  }
+  return id;
+}
+
+function recoverFromDigest(digest: Uint8Array, signatureHex: string): string {
   if (typeof signatureHex !== 'string' || (signatureHex.length % 2 !== 0) || !/^[0-9a-fA-F]*$/.test(signatureHex)) {
     throw new CryptoError('encoding/hex: invalid byte in signature');
   }
@@ -62,7 +99,6 @@ export function recoverId(message: string, signatureHex: string): string {
   if (v > 3) {
     throw new CryptoError(`Failed to recover public key: invalid signature: public key recovery code ${(v + 27) & 0xff} is not in the valid range [27, 34]`);
   }
-  const digest = sha3_256(utf8ToBytes(message));
   const recovered = new Uint8Array(65);
   recovered[0] = v;
   recovered.set(sig.subarray(0, 64), 1);
@@ -72,13 +108,10 @@ export function recoverId(message: string, signatureHex: string): string {
   } catch (err) {
     throw new CryptoError(`Failed to recover public key: ${(err as Error).message}`);
   }
-  let ok = false;
-  try {
-    ok = secp.verify(sig.subarray(0, 64), digest, pub, { prehash: false, lowS: true });
-  } catch {
-    ok = false;
-  }
-  if (!ok) {
+  // A key recovered from (r, s) always verifies (r, s) by construction, so the only check left from Go's
+  // verify step is its low-s rule; testing s directly halves the cost of a full verify.
+  const s = BigInt(`0x${bytesToHex(sig.subarray(32, 64))}`);
+  if (s > CURVE_N >> 1n) {
     throw new CryptoError('Failed verify signature: Signature s value is over half the order');
   }
   return idFromPublicKey(secp.Point.fromBytes(pub).toBytes(false));
@@ -99,7 +132,7 @@ export class Crypto {
 
   /** Signs the UTF-8 bytes of `message` (the base64 payload string); returns hex r‖s‖v with v ∈ {0,1}. */
   sign(message: string, prvkey: string): string {
-    const digest = sha3_256(utf8ToBytes(message));
+    const digest = sha3Text(message);
     const rec = secp.sign(digest, validatePrivateKey(prvkey), { prehash: false, format: 'recovered' });
     const out = new Uint8Array(65);
     out.set(rec.subarray(1, 65), 0);

@@ -22,3 +22,19 @@ export function formatTime(ms: number, nanosWithinMs = 0): string {
   const frac = (iso.slice(20, 23) + String(nanosWithinMs).padStart(6, '0')).replace(/0+$/, '');
   return iso.slice(0, 19) + (frac ? `.${frac}` : '') + 'Z';
 }
+
+const RFC3339_RE = /^(\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i;
+
+/**
+ * Nanoseconds since the Unix epoch for an RFC 3339 time with up to 9 fractional digits, keeping the
+ * precision `Date` drops (channel entries from one server differ only in their nanoseconds). Undefined
+ * for zero or unparsable times.
+ */
+export function parseTimeNs(value: string | undefined | null): bigint | undefined {
+  if (isZeroTime(value)) return undefined;
+  const m = RFC3339_RE.exec(value as string);
+  if (!m) return undefined;
+  const ms = Date.parse(`${m[1]}${m[3].toUpperCase()}`);
+  if (Number.isNaN(ms)) return undefined;
+  return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+}

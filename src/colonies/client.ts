@@ -1,0 +1,545 @@
+// The ColonyOS client: pycolonies' API in camelCase, the private key passed explicitly to every signed call.
+
+import type WebSocket from 'ws';
+import { crypto } from './crypto';
+import { toBigInt } from './json';
+import { ColoniesError, ColoniesTransportError, createEnvelope, decodeReply, type RpcEnvelope } from './rpc';
+import { HttpTransport, type CallOptions } from './transport';
+import { runSubscription } from './pubsub';
+import { checkPayloadSize, isOverflowMarker, payloadBytes, toChannelEntries } from './entries';
+import { DEFAULT_MAX_IN_FLIGHT } from './limiter';
+import { delay } from './retry';
+import {
+  PROCESS_STATE_NAMES,
+  ProcessState,
+  type ChannelEntry,
+  type Colony,
+  type Executor,
+  type FunctionSpec,
+  type Log,
+  type Process,
+  type ProcessGraph,
+  type ServerInfo,
+  type Statistics,
+  type User,
+  type Version,
+  type WorkflowSpec,
+} from './types';
+
+export interface ColoniesLogger {
+  debug(message: string): void;
+  warn(message: string): void;
+}
+
+export interface ColoniesClientOptions {
+  host: string;
+  port: number;
+  tls?: boolean;
+  /** This client's own cap; the process-wide cap per server (16) applies on top. */
+  maxInFlight?: number;
+  timeoutMs?: number;
+  /** Added to the requested long-poll seconds of `assign`. */
+  assignMarginMs?: number;
+  /** TLS only: false accepts self-signed certificates. */
+  rejectUnauthorized?: boolean;
+  logger?: ColoniesLogger;
+}
+
+export interface ProcessFilters {
+  executortype?: string;
+  label?: string;
+  initiator?: string;
+}
+
+export interface LogQuery {
+  since?: bigint;
+  latest?: boolean;
+  executorName?: string;
+}
+
+export type NewExecutor = Pick<Executor, 'executorid' | 'executortype' | 'executorname' | 'colonyname'> & Partial<Executor>;
+
+export interface ChannelAppendOptions extends CallOptions {
+  inReplyTo?: number;
+  /** Entry type: "data" (default), "end", "error" or any string the parties agree on. */
+  payloadType?: string;
+}
+
+export interface SubscribeChannelOptions extends CallOptions {
+  /** Index into the channel log: the number of entries already held (protocol §6), not a sequence. */
+  afterSeq?: number;
+  /** Seconds the server keeps the subscription (it ends it with an empty frame). Default 30. */
+  timeout?: number;
+  /** Called with each batch; returning false ends the subscription. */
+  callback?: (entries: ChannelEntry[]) => boolean | void;
+  /** Called once the subscription request has been sent. */
+  onSubscribed?: () => void;
+}
+
+/** Time allowed beyond a subscription's own timeout before the client gives up on the server. */
+const SUBSCRIPTION_GRACE_MS = 5000;
+
+function isTerminal(state: ProcessState): boolean {
+  return state === ProcessState.SUCCESS || state === ProcessState.FAILED || state === ProcessState.CANCELLED;
+}
+
+export function normalizeProcess(value: unknown): Process {
+  if (!value || typeof value !== 'object') {
+    throw new ColoniesTransportError('Server reply is not a process', 'protocol');
+  }
+  const p = value as Process;
+  p.prioritytime = toBigInt(p.prioritytime);
+  return p;
+}
+
+function normalizeLog(value: unknown): Log {
+  const l = value as Log;
+  l.timestamp = toBigInt(l.timestamp);
+  return l;
+}
+
+function asList<T>(value: unknown, what: string, map: (v: unknown) => T = (v) => v as T): T[] {
+  if (value === null || value === undefined) return [];
+  if (!Array.isArray(value)) throw new ColoniesTransportError(`Server reply to ${what} is not a list`, 'protocol');
+  return value.map(map);
+}
+
+export class ColoniesClient {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: boolean;
+  private readonly transport: HttpTransport;
+  private readonly timeoutMs: number;
+  private readonly assignMarginMs: number;
+  private readonly sockets = new Set<WebSocket>();
+  private readonly logger?: ColoniesLogger;
+
+  constructor(private readonly options: ColoniesClientOptions) {
+    if (!options.host) throw new Error('ColoniesClient needs a host');
+    if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) {
+      throw new Error(`ColoniesClient needs a port between 1 and 65535 (got ${String(options.port)})`);
+    }
+    this.host = options.host;
+    this.port = options.port;
+    this.tls = options.tls === true;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.assignMarginMs = options.assignMarginMs ?? 5_000;
+    this.logger = options.logger;
+    this.transport = new HttpTransport({
+      host: this.host,
+      port: this.port,
+      tls: this.tls,
+      maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+      rejectUnauthorized: options.rejectUnauthorized,
+    });
+  }
+
+  /** `http://host:port` (or https); the key of the shared in-flight cap. */
+  get origin(): string {
+    return this.transport.origin;
+  }
+
+  /** Requests currently in flight to this server from the whole process, and the highest count seen. */
+  get inFlightStats(): { inFlight: number; queued: number; highWaterMark: number; limit: number } {
+    const l = this.transport.limiter;
+    return { inFlight: l.inFlight, queued: l.queued, highWaterMark: l.highWaterMark, limit: l.limit };
+  }
+
+  get disposed(): boolean {
+    return this.transport.disposed;
+  }
+
+  /** Rejects queued calls, aborts calls in flight and closes every WebSocket. */
+  dispose(): void {
+    this.transport.dispose();
+    for (const ws of this.sockets) ws.terminate();
+    this.sockets.clear();
+  }
+
+  // ---- RPC core ----
+
+  /** Sends one signed RPC and returns the decoded inner value (undefined for an empty 200 body). */
+  rpc(payloadType: string, msg: Record<string, unknown>, prvkey: string | undefined, opts: CallOptions = {}): Promise<unknown> {
+    return this.sendEnvelope(createEnvelope(payloadType, msg, prvkey), opts);
+  }
+
+  /**
+   * Sends an already signed envelope (signatures are deterministic, so a prepared envelope can be resent
+   * as is) under the same cap, timeout and cancellation as every other call.
+   */
+  async sendEnvelope(envelope: RpcEnvelope, opts: CallOptions = {}): Promise<unknown> {
+    const payloadType = envelope.payloadtype;
+    const what = `ColonyOS request ${payloadType} to ${this.origin}`;
+    const started = Date.now();
+    try {
+      const reply = await this.transport.post('/api', JSON.stringify(envelope), what, opts.timeoutMs ?? this.timeoutMs, opts.signal);
+      const value = decodeReply(reply.body, reply.status, payloadType);
+      this.logger?.debug(`${payloadType} → ${reply.status} in ${Date.now() - started} ms`);
+      return value;
+    } catch (err) {
+      this.logger?.debug(`${payloadType} failed after ${Date.now() - started} ms: ${(err as Error).message}`);
+      throw err;
+    }
+  }
+
+  private async rpcValue(payloadType: string, msg: Record<string, unknown>, prvkey: string | undefined, opts?: CallOptions): Promise<unknown> {
+    const value = await this.rpc(payloadType, msg, prvkey, opts);
+    if (value === undefined) {
+      throw new ColoniesTransportError(`Server sent an empty reply to ${payloadType}`, 'protocol');
+    }
+    return value;
+  }
+
+  private async rpcList<T>(payloadType: string, msg: Record<string, unknown>, prvkey: string, opts?: CallOptions, map?: (v: unknown) => T): Promise<T[]> {
+    return asList(await this.rpc(payloadType, msg, prvkey, opts), payloadType, map);
+  }
+
+  private async rpcVoid(payloadType: string, msg: Record<string, unknown>, prvkey: string, opts?: CallOptions): Promise<void> {
+    await this.rpc(payloadType, msg, prvkey, opts);
+  }
+
+  // ---- server ----
+
+  async version(opts?: CallOptions): Promise<Version> {
+    return (await this.rpcValue('versionmsg', { buildversion: '', buildtime: '' }, undefined, opts)) as Version;
+  }
+
+  async serverInfo(opts?: CallOptions): Promise<ServerInfo> {
+    return (await this.rpcValue('getserverinfomsg', {}, undefined, opts)) as ServerInfo;
+  }
+
+  async getStatistics(prvkey: string, opts?: CallOptions): Promise<Statistics> {
+    return (await this.rpcValue('getstatisticsmsg', {}, prvkey, opts)) as Statistics;
+  }
+
+  // ---- colonies ----
+
+  getColonies(prvkey: string, opts?: CallOptions): Promise<Colony[]> {
+    return this.rpcList<Colony>('getcoloniesmsg', {}, prvkey, opts);
+  }
+
+  async getColony(colonyName: string, prvkey: string, opts?: CallOptions): Promise<Colony> {
+    return (await this.rpcValue('getcolonymsg', { colonyname: colonyName }, prvkey, opts)) as Colony;
+  }
+
+  async addColony(colony: Colony, prvkey: string, opts?: CallOptions): Promise<Colony> {
+    return (await this.rpcValue('addcolonymsg', { colony }, prvkey, opts)) as Colony;
+  }
+
+  removeColony(colonyName: string, prvkey: string, opts?: CallOptions): Promise<void> {
+    return this.rpcVoid('removecolonymsg', { colonyname: colonyName }, prvkey, opts);
+  }
+
+  /** The server answers non-members with an empty 200 body (protocol §2.3); that becomes a 403 here. */
+  async getColonyStatistics(colonyName: string, prvkey: string, opts?: CallOptions): Promise<Statistics> {
+    const value = await this.rpc('getcolonystatsmsg', { colonyname: colonyName }, prvkey, opts);
+    if (value === undefined) {
+      throw new ColoniesError(
+        403,
+        `The server sent no statistics for colony ${colonyName}: it answers this way when the caller is not an approved member`,
+      );
+    }
+    return value as Statistics;
+  }
+
+  // ---- executors and users ----
+
+  async addExecutor(executor: NewExecutor, prvkey: string, opts?: CallOptions): Promise<Executor> {
+    return (await this.rpcValue('addexecutormsg', { executor }, prvkey, opts)) as Executor;
+  }
+
+  approveExecutor(colonyName: string, executorName: string, prvkey: string, opts?: CallOptions): Promise<void> {
+    return this.rpcVoid('approveexecutormsg', { colonyname: colonyName, executorname: executorName }, prvkey, opts);
+  }
+
+  rejectExecutor(colonyName: string, executorName: string, prvkey: string, opts?: CallOptions): Promise<void> {
+    return this.rpcVoid('rejectexecutormsg', { colonyname: colonyName, executorname: executorName }, prvkey, opts);
+  }
+
+  removeExecutor(colonyName: string, executorName: string, prvkey: string, opts?: CallOptions): Promise<void> {
+    return this.rpcVoid('removeexecutormsg', { colonyname: colonyName, executorname: executorName }, prvkey, opts);
+  }
+
+  getExecutors(colonyName: string, prvkey: string, opts?: CallOptions): Promise<Executor[]> {
+    return this.rpcList<Executor>('getexecutorsmsg', { colonyname: colonyName }, prvkey, opts);
+  }
+
+  async getExecutor(colonyName: string, executorName: string, prvkey: string, opts?: CallOptions): Promise<Executor> {
+    return (await this.rpcValue('getexecutormsg', { colonyname: colonyName, executorname: executorName }, prvkey, opts)) as Executor;
+  }
+
+  async addUser(user: User, prvkey: string, opts?: CallOptions): Promise<User> {
+    return (await this.rpcValue('addusermsg', { user }, prvkey, opts)) as User;
+  }
+
+  getUsers(colonyName: string, prvkey: string, opts?: CallOptions): Promise<User[]> {
+    return this.rpcList<User>('getusersmsg', { colonyname: colonyName }, prvkey, opts);
+  }
+
+  async getUser(colonyName: string, name: string, prvkey: string, opts?: CallOptions): Promise<User> {
+    return (await this.rpcValue('getusermsg', { colonyname: colonyName, name }, prvkey, opts)) as User;
+  }
+
+  removeUser(colonyName: string, name: string, prvkey: string, opts?: CallOptions): Promise<void> {
+    return this.rpcVoid('removeusermsg', { colonyname: colonyName, name }, prvkey, opts);
+  }
+
+  // ---- processes ----
+
+  async submitFuncSpec(spec: FunctionSpec, prvkey: string, opts?: CallOptions): Promise<Process> {
+    return normalizeProcess(await this.rpcValue('submitfuncspecmsg', { spec }, prvkey, opts));
+  }
+
+  async getProcess(processId: string, prvkey: string, opts?: CallOptions): Promise<Process> {
+    return normalizeProcess(await this.rpcValue('getprocessmsg', { processid: processId }, prvkey, opts));
+  }
+
+  /** Only one filter is applied by the server: executortype, then initiator (a user name), then label (P17). */
+  getProcesses(
+    colonyName: string,
+    count: number,
+    state: ProcessState,
+    prvkey: string,
+    filters: ProcessFilters = {},
+    opts?: CallOptions,
+  ): Promise<Process[]> {
+    const msg = {
+      colonyname: colonyName,
+      count,
+      state,
+      executortype: filters.executortype ?? '',
+      label: filters.label ?? '',
+      initiator: filters.initiator ?? '',
+    };
+    return this.rpcList('getprocessesmsg', msg, prvkey, opts, normalizeProcess);
+  }
+
+  cancelProcess(processId: string, prvkey: string, opts?: CallOptions): Promise<void> {
+    return this.rpcVoid('cancelprocessmsg', { processid: processId }, prvkey, opts);
+  }
+
+  removeProcess(processId: string, prvkey: string, opts?: CallOptions): Promise<void> {
+    return this.rpcVoid('removeprocessmsg', { processid: processId, all: false }, prvkey, opts);
+  }
+
+  /** `state` -1 removes every finished or waiting process; running ones cannot be removed. */
+  removeAllProcesses(colonyName: string, prvkey: string, state = -1, opts?: CallOptions): Promise<void> {
+    return this.rpcVoid('removeallprocessesmsg', { colonyname: colonyName, state }, prvkey, opts);
+  }
+
+  /**
+   * Long-polls for a process to run. Rejects with ColoniesError 404 `No process available for assignment`
+   * when none arrived in time. The call's own timeout is the requested seconds plus a margin.
+   */
+  async assign(colonyName: string, timeoutSeconds: number, prvkey: string, opts: CallOptions = {}): Promise<Process> {
+    const timeoutMs = opts.timeoutMs ?? Math.max(0, timeoutSeconds) * 1000 + this.assignMarginMs;
+    const msg = { colonyname: colonyName, timeout: timeoutSeconds, availablecpu: '', availablemem: '' };
+    return normalizeProcess(await this.rpcValue('assignprocessmsg', msg, prvkey, { ...opts, timeoutMs }));
+  }
+
+  close(processId: string, output: unknown[], prvkey: string, opts?: CallOptions): Promise<void> {
+    return this.rpcVoid('closesuccessfulmsg', { processid: processId, out: output }, prvkey, opts);
+  }
+
+  fail(processId: string, errors: string[], prvkey: string, opts?: CallOptions): Promise<void> {
+    return this.rpcVoid('closefailedmsg', { processid: processId, errors }, prvkey, opts);
+  }
+
+  setOutput(processId: string, output: unknown[], prvkey: string, opts?: CallOptions): Promise<void> {
+    return this.rpcVoid('setoutputmsg', { processid: processId, out: output }, prvkey, opts);
+  }
+
+  addLog(processId: string, message: string, prvkey: string, opts?: CallOptions): Promise<void> {
+    return this.rpcVoid('addlogmsg', { processid: processId, message }, prvkey, opts);
+  }
+
+  /** `since` is an exact int64 nanosecond timestamp (bigint), so polling never re-delivers a line (P11). */
+  getLogs(colonyName: string, processId: string, count: number, prvkey: string, query: LogQuery = {}, opts?: CallOptions): Promise<Log[]> {
+    const msg = {
+      colonyname: colonyName,
+      processid: processId,
+      executorname: query.executorName ?? '',
+      count,
+      since: query.since ?? 0n,
+      latest: query.latest === true,
+    };
+    return this.rpcList('getlogsmsg', msg, prvkey, opts, normalizeLog);
+  }
+
+  // ---- workflows ----
+
+  async submitWorkflowSpec(workflowSpec: WorkflowSpec, prvkey: string, opts?: CallOptions): Promise<ProcessGraph> {
+    return (await this.rpcValue('submitworkflowspecmsg', { spec: workflowSpec }, prvkey, opts)) as ProcessGraph;
+  }
+
+  async getProcessGraph(processGraphId: string, prvkey: string, opts?: CallOptions): Promise<ProcessGraph> {
+    return (await this.rpcValue('getprocessgraphmsg', { processgraphid: processGraphId }, prvkey, opts)) as ProcessGraph;
+  }
+
+  /** Without `state` the server lists waiting graphs. */
+  getProcessGraphs(colonyName: string, count: number, prvkey: string, state?: ProcessState, opts?: CallOptions): Promise<ProcessGraph[]> {
+    const msg: Record<string, unknown> = { colonyname: colonyName, count };
+    if (state !== undefined) msg.state = state;
+    return this.rpcList<ProcessGraph>('getprocessgraphsmsg', msg, prvkey, opts);
+  }
+
+  cancelProcessGraph(processGraphId: string, prvkey: string, opts?: CallOptions): Promise<void> {
+    return this.rpcVoid('cancelprocessgraphmsg', { processgraphid: processGraphId }, prvkey, opts);
+  }
+
+  removeProcessGraph(processGraphId: string, prvkey: string, opts?: CallOptions): Promise<void> {
+    return this.rpcVoid('removeprocessgraphmsg', { processgraphid: processGraphId, all: false }, prvkey, opts);
+  }
+
+  // ---- channels ----
+
+  /** Appends one message; payloads over 10 MiB are refused here, before anything is sent. */
+  channelAppend(
+    processId: string,
+    channel: string,
+    sequence: number,
+    payload: string | Uint8Array,
+    prvkey: string,
+    opts: ChannelAppendOptions = {},
+  ): Promise<void> {
+    const bytes = payloadBytes(payload);
+    try {
+      checkPayloadSize(bytes);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const msg: Record<string, unknown> = {
+      processid: processId,
+      name: channel,
+      sequence,
+      payload: Buffer.from(bytes).toString('base64'),
+    };
+    if (opts.inReplyTo) msg.inreplyto = opts.inReplyTo;
+    if (opts.payloadType) msg.payloadtype = opts.payloadType;
+    return this.rpcVoid('channelappendmsg', msg, prvkey, opts);
+  }
+
+  /** `afterSeq` is an index (entries to skip), `limit` 0 means all (protocol §6). Both parties' entries. */
+  async channelRead(processId: string, channel: string, afterSeq: number, limit: number, prvkey: string, opts?: CallOptions): Promise<ChannelEntry[]> {
+    const value = await this.rpc('channelreadmsg', { processid: processId, name: channel, afterseq: afterSeq, limit }, prvkey, opts);
+    return toChannelEntries(value);
+  }
+
+  private wsUrl(): string {
+    return `${this.tls ? 'wss' : 'ws'}${this.origin.slice(this.tls ? 5 : 4)}/pubsub`;
+  }
+
+  /**
+   * Subscribes over WebSocket and resolves with every entry received once the subscription ends: at its
+   * timeout (the server's empty frame), when `callback` returns false, or, since the server ends it
+   * silently when the process closes (P7), at the timeout plus a grace period.
+   */
+  async subscribeChannel(processId: string, channel: string, prvkey: string, opts: SubscribeChannelOptions = {}): Promise<ChannelEntry[]> {
+    const timeout = opts.timeout ?? 30;
+    const envelope = createEnvelope(
+      'subscribechannelmsg',
+      { processid: processId, name: channel, afterseq: opts.afterSeq ?? 0, timeout },
+      prvkey,
+    );
+    const all: ChannelEntry[] = [];
+    await runSubscription(
+      {
+        url: this.wsUrl(),
+        envelope,
+        what: `Channel subscription ${channel} of process ${processId}`,
+        connectTimeoutMs: opts.timeoutMs ?? this.timeoutMs,
+        guardMs: (timeout > 0 ? timeout : 30) * 1000 + SUBSCRIPTION_GRACE_MS,
+        rejectUnauthorized: this.options.rejectUnauthorized,
+        signal: opts.signal,
+        disposeSignal: this.transport.disposeSignal,
+        sockets: this.sockets,
+      },
+      {
+        onOpen: opts.onSubscribed,
+        onValue: (value) => {
+          const batch = toChannelEntries(value);
+          if (batch.length === 0) return true;
+          all.push(...batch);
+          const keepGoing = opts.callback?.(batch) !== false;
+          return !keepGoing || batch.some(isOverflowMarker);
+        },
+        onClose: (code) =>
+          new ColoniesTransportError(
+            `Channel subscription ${channel} of process ${processId} was cut off: the WebSocket closed (${code}) before the subscription ended`,
+            'network',
+          ),
+        onGuardTimeout: () => undefined,
+      },
+    );
+    return all;
+  }
+
+  /**
+   * Resolves with the process once it is in `state` (immediately if it already is). Rejects with a
+   * timeout error when it does not get there in `timeoutSeconds`; the server then drops the socket
+   * with 1006, which is its normal way of ending (P9).
+   */
+  async subscribeProcess(processId: string, state: ProcessState, timeoutSeconds: number, prvkey: string, opts: CallOptions & { colonyName?: string } = {}): Promise<Process> {
+    const envelope = createEnvelope(
+      'subscribeprocessmsg',
+      { colonyname: opts.colonyName ?? '', processid: processId, executortype: '', state, timeout: timeoutSeconds },
+      prvkey,
+    );
+    const stateName = PROCESS_STATE_NAMES[state] ?? String(state);
+    const timeoutError = () =>
+      new ColoniesTransportError(`Process ${processId} did not reach state ${stateName} within ${timeoutSeconds} s`, 'timeout');
+    let result: Process | undefined;
+    await runSubscription(
+      {
+        url: this.wsUrl(),
+        envelope,
+        what: `Process subscription for ${processId}`,
+        connectTimeoutMs: opts.timeoutMs ?? this.timeoutMs,
+        guardMs: Math.max(0, timeoutSeconds) * 1000 + SUBSCRIPTION_GRACE_MS,
+        rejectUnauthorized: this.options.rejectUnauthorized,
+        signal: opts.signal,
+        disposeSignal: this.transport.disposeSignal,
+        sockets: this.sockets,
+      },
+      {
+        onValue: (value) => {
+          const p = normalizeProcess(value);
+          if (p.state !== state) return false;
+          result = p;
+          return true;
+        },
+        // The server ends process subscriptions by dropping the socket; near the timeout that is normal.
+        onClose: (code, elapsedMs) =>
+          elapsedMs >= timeoutSeconds * 1000 - 250
+            ? timeoutError()
+            : new ColoniesTransportError(
+                `Process subscription for ${processId} was cut off: the WebSocket closed (${code}) after ${elapsedMs} ms of ${timeoutSeconds} s`,
+                'network',
+              ),
+        onGuardTimeout: timeoutError,
+      },
+    );
+    return result!;
+  }
+
+  /** Resolves with the process once it has finished (SUCCESS, FAILED or CANCELLED), by polling. */
+  async waitForEnd(processId: string, prvkey: string, opts: CallOptions & { pollMs?: number } = {}): Promise<Process> {
+    const deadline = Date.now() + (opts.timeoutMs ?? this.timeoutMs);
+    for (;;) {
+      const p = await this.getProcess(processId, prvkey, { signal: opts.signal });
+      if (isTerminal(p.state)) return p;
+      if (Date.now() >= deadline) {
+        throw new ColoniesTransportError(`Process ${processId} did not finish within ${opts.timeoutMs ?? this.timeoutMs} ms`, 'timeout');
+      }
+      await delay(opts.pollMs ?? 250, opts.signal);
+    }
+  }
+
+  /** The caller's ColonyOS id for `prvkey`. */
+  idOf(prvkey: string): string {
+    return crypto.id(prvkey);
+  }
+}
+
+export { isTerminal };
+

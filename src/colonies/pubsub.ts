@@ -1,0 +1,128 @@
+// One WebSocket to /pubsub carrying one subscription. Every subscription gets its own socket because a
+// process-subscription timeout closes the whole socket (protocol P9).
+
+import WebSocket from 'ws';
+import { ColoniesTransportError, decodeEnvelope, type ReplyEnvelope, type RpcEnvelope } from './rpc';
+import { abortReason } from './limiter';
+import { formatMs } from './transport';
+
+export interface PubsubHandlers {
+  /** Return true to finish (the socket is then closed). Throwing rejects the subscription. */
+  onValue(value: unknown): boolean;
+  /** The socket closed without onValue finishing: return a value to resolve with, or an Error to reject. */
+  onClose(code: number, elapsedMs: number): Error | undefined;
+  /** Client-side guard for subscriptions the server may end without a frame. */
+  onGuardTimeout(): Error | undefined;
+  onOpen?(): void;
+}
+
+export interface PubsubOptions {
+  url: string;
+  envelope: RpcEnvelope;
+  what: string;
+  connectTimeoutMs: number;
+  guardMs: number;
+  rejectUnauthorized?: boolean;
+  signal?: AbortSignal;
+  disposeSignal: AbortSignal;
+  sockets: Set<WebSocket>;
+}
+
+function describeClose(code: number): string {
+  if (code === 1006) return 'closed abruptly (1006)';
+  return `closed (${code})`;
+}
+
+export function closeError(what: string, code: number): ColoniesTransportError {
+  const hint = code === 1006 ? '; the server drops the socket on an invalid envelope or signature, or it went away' : '';
+  return new ColoniesTransportError(`${what}: the WebSocket was ${describeClose(code)}${hint}`, 'network');
+}
+
+/** Opens the socket, sends the signed envelope, feeds decoded frames to `handlers` until done. */
+export function runSubscription(opts: PubsubOptions, handlers: PubsubHandlers): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const started = Date.now();
+    let settled = false;
+    let opened = false;
+    const ws = new WebSocket(opts.url, {
+      handshakeTimeout: opts.connectTimeoutMs,
+      rejectUnauthorized: opts.rejectUnauthorized !== false,
+      perMessageDeflate: false,
+    });
+    opts.sockets.add(ws);
+
+    const finish = (err?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(connectTimer);
+      clearTimeout(guard);
+      opts.signal?.removeEventListener('abort', onAbort);
+      opts.disposeSignal.removeEventListener('abort', onDispose);
+      opts.sockets.delete(ws);
+      if (ws.readyState === WebSocket.OPEN) ws.close(1000);
+      else if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+      if (err) reject(err);
+      else resolve();
+    };
+    const onAbort = () => finish(abortReason(opts.signal!));
+    const onDispose = () =>
+      finish(new ColoniesTransportError(`${opts.what} was stopped because the ColonyOS client was disposed`, 'disposed'));
+    const connectTimer = setTimeout(
+      () => finish(new ColoniesTransportError(`${opts.what}: WebSocket connection timed out after ${formatMs(opts.connectTimeoutMs)}`, 'timeout')),
+      opts.connectTimeoutMs,
+    );
+    let guard: ReturnType<typeof setTimeout> | undefined;
+
+    if (opts.signal?.aborted) return onAbort();
+    if (opts.disposeSignal.aborted) return onDispose();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    opts.disposeSignal.addEventListener('abort', onDispose, { once: true });
+
+    ws.on('open', () => {
+      opened = true;
+      clearTimeout(connectTimer);
+      guard = setTimeout(() => finish(handlers.onGuardTimeout()), opts.guardMs);
+      ws.send(JSON.stringify(opts.envelope), (err) => {
+        if (err) finish(new ColoniesTransportError(`${opts.what}: could not send the subscription (${err.message})`, 'network', err));
+        else if (!settled) handlers.onOpen?.();
+      });
+    });
+    ws.on('message', (data: WebSocket.RawData) => {
+      if (settled) return;
+      try {
+        const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+        const env = parseFrame(text, opts.what);
+        if (handlers.onValue(decodeEnvelope(env, 200, opts.envelope.payloadtype))) finish();
+      } catch (err) {
+        finish(err as Error);
+      }
+    });
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (!opened) {
+        finish(new ColoniesTransportError(`${opts.what}: cannot open a WebSocket to ${opts.url} (${err.code ?? err.message})`, 'network', err));
+      }
+      // After open, 'close' follows and decides.
+    });
+    ws.on('close', (code: number) => {
+      if (!opened) {
+        finish(new ColoniesTransportError(`${opts.what}: the WebSocket to ${opts.url} ${describeClose(code)} before opening`, 'network'));
+        return;
+      }
+      finish(handlers.onClose(code, Date.now() - started));
+    });
+  });
+}
+
+function parseFrame(text: string, what: string): ReplyEnvelope {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new ColoniesTransportError(`${what}: the server sent a frame that is not JSON`, 'protocol');
+  }
+  const o = v as Record<string, unknown> | null;
+  if (!o || typeof o !== 'object' || typeof o.payloadtype !== 'string' || typeof o.payload !== 'string') {
+    throw new ColoniesTransportError(`${what}: the server sent a frame that is not a ColonyOS envelope`, 'protocol');
+  }
+  return { payloadtype: o.payloadtype, payload: o.payload, error: o.error === true };
+}

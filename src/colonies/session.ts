@@ -1,0 +1,158 @@
+// One party's side of a channel conversation: its own sequence counter, ordered sends with rate-limit
+// retries, and the merged transcript of both parties as the server orders it.
+
+import type { ColoniesClient } from './client';
+import { crypto } from './crypto';
+import { Emitter, type Disposable } from './events';
+import { checkPayloadSize, entryKey, insertInOrder, payloadBytes } from './entries';
+import { ColoniesTransportError } from './rpc';
+import { backoffMs, delay, isRateLimited, type BackoffOptions } from './retry';
+import { ChannelStream, type StreamStatus } from './stream';
+import type { ChannelEntry, ChannelMessageType } from './types';
+
+export interface ChannelSessionOptions {
+  processId: string;
+  channel: string;
+  prvkey: string;
+  /** Entries already held (e.g. restored after a reload); the stream resumes after them. */
+  initialEntries?: ChannelEntry[];
+  pollStateMs?: number;
+  /** Backoff between `rate limit exceeded` retries. */
+  retryBackoff?: BackoffOptions;
+  /** Attempts per message before a rate-limited send is given up. */
+  maxSendAttempts?: number;
+}
+
+export interface SendOptions {
+  inReplyTo?: number;
+  type?: ChannelMessageType;
+}
+
+export class ChannelSession implements Disposable {
+  readonly myId: string;
+  private readonly transcript: ChannelEntry[] = [];
+  private readonly keys = new Set<string>();
+  private readonly changeEmitter = new Emitter<{ added: ChannelEntry[] }>();
+  private readonly stream: ChannelStream;
+  private readonly stop = new AbortController();
+  private lastOwnSequence = 0;
+  private sendQueue: Promise<unknown> = Promise.resolve();
+  private synced: Promise<void> | undefined;
+
+  readonly onDidChange = this.changeEmitter.event;
+  readonly onStatus: ChannelStream['onStatus'];
+
+  constructor(
+    private readonly client: ColoniesClient,
+    private readonly opts: ChannelSessionOptions,
+  ) {
+    this.myId = crypto.id(opts.prvkey);
+    this.add(opts.initialEntries ?? []);
+    this.stream = new ChannelStream(client, {
+      processId: opts.processId,
+      channel: opts.channel,
+      prvkey: opts.prvkey,
+      knownEntries: opts.initialEntries,
+      pollStateMs: opts.pollStateMs,
+    });
+    this.onStatus = this.stream.onStatus;
+    this.stream.onEntries((batch) => {
+      const added = this.add(batch);
+      if (added.length > 0) this.changeEmitter.fire({ added });
+    });
+  }
+
+  /** The merged transcript of both parties, de-duplicated, in the server's log order. */
+  get entries(): readonly ChannelEntry[] {
+    return this.transcript;
+  }
+
+  get status(): StreamStatus {
+    return this.stream.status;
+  }
+
+  /** The first `end` entry (from either party), if any; the conversation convention for "done". */
+  get endEntry(): ChannelEntry | undefined {
+    return this.transcript.find((e) => e.type === 'end');
+  }
+
+  get errorEntries(): ChannelEntry[] {
+    return this.transcript.filter((e) => e.type === 'error');
+  }
+
+  start(): void {
+    this.stream.start();
+  }
+
+  dispose(): void {
+    this.stop.abort();
+    this.stream.dispose();
+    this.changeEmitter.dispose();
+  }
+
+  /**
+   * Sends with this party's next sequence number. Sends are serialized, so they reach the server in call
+   * order even when `rate limit exceeded` forces retries. Resolves with the sequence used.
+   */
+  send(payload: string | Uint8Array, opts: SendOptions = {}): Promise<number> {
+    let bytes: Uint8Array;
+    try {
+      if (this.stop.signal.aborted) throw new ColoniesTransportError('The channel session was closed', 'disposed');
+      bytes = payloadBytes(payload);
+      checkPayloadSize(bytes);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const job = this.sendQueue.then(() => this.sendNow(bytes, opts));
+    this.sendQueue = job.catch(() => undefined);
+    return job;
+  }
+
+  private add(batch: readonly ChannelEntry[]): ChannelEntry[] {
+    const added: ChannelEntry[] = [];
+    for (const e of batch) {
+      const key = entryKey(e);
+      if (this.keys.has(key)) continue;
+      this.keys.add(key);
+      if (e.senderid === this.myId) this.lastOwnSequence = Math.max(this.lastOwnSequence, e.sequence);
+      insertInOrder(this.transcript, e);
+      added.push(e);
+    }
+    return added;
+  }
+
+  /** Reads the whole log once before the first send so a restarted party never reuses a sequence. */
+  private syncOwnSequence(): Promise<void> {
+    this.synced ??= this.client
+      .channelRead(this.opts.processId, this.opts.channel, 0, 0, this.opts.prvkey, { signal: this.stop.signal })
+      .then((all) => {
+        for (const e of all) if (e.senderid === this.myId) this.lastOwnSequence = Math.max(this.lastOwnSequence, e.sequence);
+      })
+      .catch((err) => {
+        this.synced = undefined;
+        throw err;
+      });
+    return this.synced;
+  }
+
+  private async sendNow(bytes: Uint8Array, opts: SendOptions): Promise<number> {
+    await this.syncOwnSequence();
+    // Taken before the first attempt and never handed out again, even if this send fails.
+    const sequence = ++this.lastOwnSequence;
+    const maxAttempts = this.opts.maxSendAttempts ?? 12;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.channelAppend(this.opts.processId, this.opts.channel, sequence, bytes, this.opts.prvkey, {
+          inReplyTo: opts.inReplyTo,
+          payloadType: opts.type && opts.type !== 'data' ? opts.type : undefined,
+          signal: this.stop.signal,
+        });
+        return sequence;
+      } catch (err) {
+        // A rate-limited append was not stored, so retrying with the same number cannot duplicate it.
+        if (!isRateLimited(err) || attempt >= maxAttempts || this.stop.signal.aborted) throw err;
+        await delay(backoffMs(attempt, this.opts.retryBackoff ?? { initialMs: 100, maxMs: 2000 }), this.stop.signal);
+      }
+    }
+  }
+}

@@ -1,0 +1,199 @@
+// Keeps one channel subscription alive across subscription timeouts, dropped sockets and server restarts,
+// delivering every entry exactly once. Why each piece exists (protocol §5.3, §6):
+// - the resume cursor is an index into the server's log (entries held), never a sequence number;
+// - the history frame and live pushes can overlap, so entries are de-duplicated by (sender, sequence, time);
+// - the server ends a subscription silently when the process finishes, so the process state is polled.
+
+import type { ColoniesClient } from './client';
+import { isTerminal } from './client';
+import { Emitter, type Disposable } from './events';
+import { entryKey, isOverflowMarker } from './entries';
+import { ColoniesError, ColoniesTransportError } from './rpc';
+import { backoffMs, delay, errorMessage, type BackoffOptions } from './retry';
+import { ProcessState, type ChannelEntry } from './types';
+
+export type StreamStatus =
+  | { kind: 'connecting' }
+  | { kind: 'live' }
+  | { kind: 'reconnecting'; attempt: number; reason: string }
+  | { kind: 'ended'; processState: ProcessState }
+  | { kind: 'error'; message: string; fatal: boolean };
+
+export interface ChannelStreamOptions {
+  processId: string;
+  channel: string;
+  prvkey: string;
+  /** Entries already held by the caller: the stream resumes after them. Defaults to knownEntries.length. */
+  afterIndex?: number;
+  /** Entries already held, so a re-delivery of any of them is dropped. */
+  knownEntries?: readonly ChannelEntry[];
+  /** How often the process state is checked while subscribed. */
+  pollStateMs?: number;
+  /** Seconds per server-side subscription before it is renewed. */
+  subscribeTimeoutSec?: number;
+  backoff?: BackoffOptions;
+  /** Wait after seeing the process finish, for pushes still on the wire. */
+  endGraceMs?: number;
+}
+
+class ProcessEnded extends Error {
+  constructor(readonly state: ProcessState) {
+    super('process ended');
+  }
+}
+
+export class ChannelStream implements Disposable {
+  private readonly entriesEmitter = new Emitter<ChannelEntry[]>();
+  private readonly statusEmitter = new Emitter<StreamStatus>();
+  private readonly seen = new Set<string>();
+  private readonly stop = new AbortController();
+  private index: number;
+  private current: StreamStatus = { kind: 'connecting' };
+  private started = false;
+
+  readonly onEntries = this.entriesEmitter.event;
+  readonly onStatus = this.statusEmitter.event;
+
+  constructor(
+    private readonly client: ColoniesClient,
+    private readonly opts: ChannelStreamOptions,
+  ) {
+    for (const e of opts.knownEntries ?? []) this.seen.add(entryKey(e));
+    this.index = opts.afterIndex ?? opts.knownEntries?.length ?? 0;
+  }
+
+  get status(): StreamStatus {
+    return this.current;
+  }
+
+  /** Entries received so far (including the ones held before start): the next subscription's afterseq. */
+  get receivedCount(): number {
+    return this.index;
+  }
+
+  start(): void {
+    if (this.started || this.stop.signal.aborted) return;
+    this.started = true;
+    this.run().catch((err) => this.setStatus({ kind: 'error', message: errorMessage(err), fatal: true }));
+  }
+
+  dispose(): void {
+    this.stop.abort();
+    this.entriesEmitter.dispose();
+    this.statusEmitter.dispose();
+  }
+
+  private get stopped(): boolean {
+    return this.stop.signal.aborted;
+  }
+
+  private setStatus(status: StreamStatus): void {
+    if (this.stopped) return;
+    if (status.kind === this.current.kind && (status.kind === 'live' || status.kind === 'connecting')) return;
+    this.current = status;
+    this.statusEmitter.fire(status);
+  }
+
+  /** Keeps only entries not seen before; each new one advances the index cursor. */
+  private accept(batch: ChannelEntry[]): void {
+    const fresh: ChannelEntry[] = [];
+    for (const e of batch) {
+      if (isOverflowMarker(e)) continue;
+      const key = entryKey(e);
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      this.index++;
+      fresh.push(e);
+    }
+    if (fresh.length > 0 && !this.stopped) this.entriesEmitter.fire(fresh);
+  }
+
+  private async run(): Promise<void> {
+    const { processId, channel, prvkey } = this.opts;
+    let attempt = 0;
+    this.setStatus({ kind: 'connecting' });
+    while (!this.stopped) {
+      const sub = new AbortController();
+      const onStop = () => sub.abort();
+      this.stop.signal.addEventListener('abort', onStop, { once: true });
+      const watcher = this.watchState(sub);
+      try {
+        await this.client.subscribeChannel(processId, channel, prvkey, {
+          afterSeq: this.index,
+          timeout: this.opts.subscribeTimeoutSec ?? 30,
+          signal: sub.signal,
+          onSubscribed: () => this.setStatus({ kind: 'live' }),
+          callback: (batch) => {
+            attempt = 0;
+            this.accept(batch);
+          },
+        });
+        attempt = 0;
+      } catch (err) {
+        if (this.stopped) return;
+        if (err instanceof ProcessEnded) return this.setStatus({ kind: 'ended', processState: err.state });
+        const verdict = await this.classify(err);
+        if (verdict === 'retry') {
+          attempt++;
+          this.setStatus({ kind: 'reconnecting', attempt, reason: errorMessage(err) });
+          await delay(backoffMs(attempt, this.opts.backoff), this.stop.signal).catch(() => undefined);
+          continue;
+        }
+        return this.setStatus(verdict);
+      } finally {
+        sub.abort();
+        this.stop.signal.removeEventListener('abort', onStop);
+        await watcher;
+      }
+      // The subscription ran out (or the server ended it silently): renew it unless the process is done.
+      const state = await this.processState();
+      if (state !== undefined && isTerminal(state)) return this.setStatus({ kind: 'ended', processState: state });
+    }
+  }
+
+  /** What a failed subscription means: retry, the process has ended, or a fatal error. */
+  private async classify(err: unknown): Promise<'retry' | StreamStatus> {
+    if (!(err instanceof ColoniesError)) {
+      return err instanceof ColoniesTransportError || err instanceof Error ? 'retry' : { kind: 'error', message: errorMessage(err), fatal: true };
+    }
+    if (err.status === 404) {
+      // `Channel not found` after close/fail: report the process's final state rather than an error.
+      const state = await this.processState();
+      if (state !== undefined && isTerminal(state)) return { kind: 'ended', processState: state };
+      return { kind: 'error', message: err.message, fatal: true };
+    }
+    if (err.status === 403 || err.status === 400) return { kind: 'error', message: err.message, fatal: true };
+    return 'retry';
+  }
+
+  private async processState(): Promise<ProcessState | undefined> {
+    try {
+      return (await this.client.getProcess(this.opts.processId, this.opts.prvkey, { signal: this.stop.signal })).state;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Polls the process while subscribed; on a finished process, aborts the subscription with ProcessEnded. */
+  private async watchState(sub: AbortController): Promise<void> {
+    const every = this.opts.pollStateMs ?? 2000;
+    while (!sub.signal.aborted) {
+      try {
+        await delay(every, sub.signal);
+      } catch {
+        return;
+      }
+      let state: ProcessState;
+      try {
+        state = (await this.client.getProcess(this.opts.processId, this.opts.prvkey, { signal: sub.signal })).state;
+      } catch {
+        continue; // connectivity problems surface through the subscription itself
+      }
+      if (isTerminal(state)) {
+        await delay(this.opts.endGraceMs ?? 300, sub.signal).catch(() => undefined);
+        sub.abort(new ProcessEnded(state));
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,150 @@
+// A ColonyOS executor loop built only on the public client, exactly as a user would write one:
+// register (when given the colony owner key), long-poll assign, run each process concurrently,
+// survive server restarts, and stop cleanly.
+
+import {
+  ColoniesClient,
+  ColoniesError,
+  backoffMs,
+  crypto,
+  delay,
+  type Process,
+} from '../../colonies/index';
+
+export interface ExecutorOptions {
+  host: string;
+  port: number;
+  tls?: boolean;
+  colonyName: string;
+  /** Colony owner key: lets the executor register and approve itself (again after a server restart). */
+  colonyPrvKey?: string;
+  /** The executor's own key; a fresh one is generated when absent. */
+  prvkey?: string;
+  executorName?: string;
+  executorType?: string;
+  /** Seconds per long-poll assign. */
+  assignTimeoutSec?: number;
+  /** Processes handled at the same time. */
+  maxConcurrent?: number;
+  log?: (line: string) => void;
+}
+
+export interface ExecutorHandle {
+  readonly executorId: string;
+  readonly executorName: string;
+  readonly executorType: string;
+  /** Processes being handled right now. */
+  readonly running: number;
+  stop(): Promise<void>;
+}
+
+export interface ProcessContext {
+  client: ColoniesClient;
+  prvkey: string;
+  executorId: string;
+  signal: AbortSignal;
+  log: (line: string) => void;
+}
+
+export type ProcessHandler = (process: Process, ctx: ProcessContext) => Promise<void>;
+
+const NO_WORK = 'No process available for assignment';
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export async function startExecutor(opts: ExecutorOptions, defaultType: string, handler: ProcessHandler): Promise<ExecutorHandle> {
+  const log = opts.log ?? (() => undefined);
+  const prvkey = opts.prvkey ?? crypto.generatePrivateKey();
+  const executorId = crypto.id(prvkey);
+  const executorType = opts.executorType ?? defaultType;
+  const executorName = opts.executorName ?? `${executorType}-${executorId.slice(0, 8)}`;
+  const client = new ColoniesClient({ host: opts.host, port: opts.port, tls: opts.tls });
+  const stopCtrl = new AbortController();
+  const active = new Map<string, Promise<void>>();
+  const tag = `${executorName} (${executorType})`;
+
+  const register = async (): Promise<void> => {
+    if (!opts.colonyPrvKey) return;
+    try {
+      await client.addExecutor(
+        { executorid: executorId, executortype: executorType, executorname: executorName, colonyname: opts.colonyName },
+        opts.colonyPrvKey,
+        { signal: stopCtrl.signal },
+      );
+    } catch (err) {
+      // Already registered under this name (a restart of this executor): approving below is enough.
+      if (!(err instanceof ColoniesError && /already exists/.test(err.message))) throw err;
+    }
+    await client.approveExecutor(opts.colonyName, executorName, opts.colonyPrvKey, { signal: stopCtrl.signal });
+    log(`${tag}: registered in colony ${opts.colonyName}`);
+  };
+
+  const run = (process: Process): void => {
+    const ctx: ProcessContext = { client, prvkey, executorId, signal: stopCtrl.signal, log: (l) => log(`${tag}: ${l}`) };
+    const task = handler(process, ctx)
+      .catch(async (err) => {
+        if (stopCtrl.signal.aborted) return;
+        log(`${tag}: process ${process.processid} failed: ${describe(err)}`);
+        await client.fail(process.processid, [describe(err)], prvkey).catch(() => undefined);
+      })
+      .finally(() => active.delete(process.processid));
+    active.set(process.processid, task);
+  };
+
+  const loop = async (): Promise<void> => {
+    let failures = 0;
+    let registered = false;
+    while (!stopCtrl.signal.aborted) {
+      try {
+        if (!registered) {
+          await register();
+          registered = true;
+        }
+        while (active.size >= (opts.maxConcurrent ?? 64) && !stopCtrl.signal.aborted) await Promise.race(active.values());
+        const process = await client.assign(opts.colonyName, opts.assignTimeoutSec ?? 5, prvkey, { signal: stopCtrl.signal });
+        failures = 0;
+        log(`${tag}: assigned process ${process.processid}`);
+        run(process);
+      } catch (err) {
+        if (stopCtrl.signal.aborted) return;
+        if (err instanceof ColoniesError && err.status === 404 && err.message === NO_WORK) {
+          failures = 0;
+          continue;
+        }
+        // A restarted server may have forgotten us: register again before the next assign.
+        if (err instanceof ColoniesError && err.status === 403) registered = false;
+        failures++;
+        const wait = backoffMs(failures, { initialMs: 500, maxMs: 10_000 });
+        log(`${tag}: ${describe(err)}; retrying in ${wait} ms (attempt ${failures})`);
+        await delay(wait, stopCtrl.signal).catch(() => undefined);
+      }
+    }
+  };
+
+  const loopDone = loop();
+  log(`${tag}: started against ${client.origin}`);
+
+  return {
+    executorId,
+    executorName,
+    executorType,
+    get running() {
+      return active.size;
+    },
+    async stop() {
+      if (stopCtrl.signal.aborted) return;
+      const unfinished = [...active.keys()];
+      stopCtrl.abort();
+      await loopDone;
+      await Promise.allSettled(active.values());
+      // Leave no process RUNNING forever behind a stopped executor.
+      await Promise.allSettled(
+        unfinished.map((id) => client.fail(id, [`The ${executorType} executor ${executorName} was stopped`], prvkey, { timeoutMs: 5000 })),
+      );
+      client.dispose();
+      log(`${tag}: stopped`);
+    },
+  };
+}

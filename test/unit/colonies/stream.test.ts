@@ -1,0 +1,277 @@
+import { strict as assert } from 'node:assert';
+import type { WebSocket } from 'ws';
+import { ColoniesClient } from '../../../src/colonies/client';
+import { ChannelStream, type StreamStatus } from '../../../src/colonies/stream';
+import { ChannelSession } from '../../../src/colonies/session';
+import { crypto } from '../../../src/colonies/crypto';
+import { ColoniesError } from '../../../src/colonies/rpc';
+import { MAX_CHANNEL_PAYLOAD_BYTES, toChannelEntries } from '../../../src/colonies/entries';
+import type { ChannelEntry } from '../../../src/colonies/types';
+import { errorEnvelope, frame, WireServer, wireEntry, type WireRequest } from './wire-server';
+
+const KEY = crypto.generatePrivateKey();
+const ME = crypto.id(KEY);
+const OTHER = 'e'.repeat(64);
+
+const text = (e: ChannelEntry) => Buffer.from(e.payload).toString();
+const until = async (cond: () => boolean, what: string, ms = 8000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+/** A scripted channel log on the wire server: index-based reads, per-append pushes, optional rate limiting. */
+class ScriptedChannel {
+  log: Array<ReturnType<typeof wireEntry> & { inreplyto?: number }> = [];
+  state = 1;
+  subscribers = new Set<WebSocket>();
+  rejectAppends = 0;
+  appendAttempts = 0;
+  private clock = 0;
+
+  constructor(server: WireServer) {
+    server.api = (r) => this.api(r);
+    server.socket = (r, ws) => this.subscribe(r, ws);
+  }
+
+  stamp(): string {
+    this.clock++;
+    return `2026-11-26T19:05:09.${String(this.clock).padStart(9, '0')}+01:00`;
+  }
+
+  add(sender: string, sequence: number, payload: string, extra: Record<string, unknown> = {}) {
+    const e = wireEntry(sender, sequence, payload, { timestamp: this.stamp(), ...extra });
+    this.log.push(e);
+    for (const ws of this.subscribers) ws.send(frame('subscribechannelmsg', [e]));
+    return e;
+  }
+
+  api(r: WireRequest) {
+    if (r.payloadtype === 'getprocessmsg') return { value: { processid: r.msg.processid, state: this.state, prioritytime: 0 } };
+    if (r.payloadtype === 'channelreadmsg') {
+      const from = Math.max(0, Number(r.msg.afterseq));
+      const limit = Number(r.msg.limit);
+      return { value: limit > 0 ? this.log.slice(from, from + limit) : this.log.slice(from) };
+    }
+    if (r.payloadtype === 'channelappendmsg') {
+      this.appendAttempts++;
+      if (this.rejectAppends > 0) {
+        this.rejectAppends--;
+        return { error: { status: 500, message: 'rate limit exceeded' } };
+      }
+      const extra: Record<string, unknown> = { type: (r.msg.payloadtype as string) || 'data' };
+      if (r.msg.inreplyto) extra.inreplyto = r.msg.inreplyto;
+      this.add(r.signer, Number(r.msg.sequence), Buffer.from(String(r.msg.payload), 'base64').toString(), extra);
+      return { value: {} };
+    }
+    return { error: { status: 500, message: `unexpected ${r.payloadtype}` } };
+  }
+
+  subscribe(r: WireRequest, ws: WebSocket) {
+    const history = this.log.slice(Math.max(0, Number(r.msg.afterseq)));
+    if (history.length) ws.send(frame('subscribechannelmsg', history));
+    this.subscribers.add(ws);
+    ws.on('close', () => this.subscribers.delete(ws));
+  }
+}
+
+describe('colonies/stream and session (purpose-built wire server)', function () {
+  this.timeout(20000);
+  let server: WireServer;
+  let port: number;
+  let client: ColoniesClient;
+  const disposables: Array<{ dispose(): void }> = [];
+
+  beforeEach(async () => {
+    server = new WireServer();
+    port = await server.listen();
+    client = new ColoniesClient({ host: '127.0.0.1', port, timeoutMs: 3000 });
+  });
+  afterEach(async () => {
+    for (const d of disposables.splice(0)) d.dispose();
+    client.dispose();
+    await server.close();
+  });
+
+  function stream(opts: Partial<ConstructorParameters<typeof ChannelStream>[1]> = {}) {
+    const s = new ChannelStream(client, { processId: 'p', channel: 'chat', prvkey: KEY, pollStateMs: 50, backoff: { initialMs: 20, maxMs: 100 }, endGraceMs: 20, ...opts });
+    disposables.push(s);
+    const got: ChannelEntry[] = [];
+    const statuses: StreamStatus[] = [];
+    s.onEntries((b) => got.push(...b));
+    s.onStatus((st) => statuses.push(st));
+    return { s, got, statuses };
+  }
+
+  describe('ChannelStream', () => {
+    it('resumes after a dropped socket by index, never losing or repeating an entry, and ends with the process', async () => {
+      const e = [wireEntry('a', 1, 'one'), wireEntry('b', 1, 'two', { timestamp: '2026-11-26T19:05:09.5+01:00' }), wireEntry('a', 2, 'three'), wireEntry('b', 2, 'four')];
+      let state = 1;
+      server.api = (r) => ({ value: { processid: 'p', state, prioritytime: 0 } });
+      server.socket = (r, ws) => {
+        const n = server.subscriptions.length;
+        if (n === 1) {
+          ws.send(frame('subscribechannelmsg', [e[0], e[1]]));
+          ws.send(frame('subscribechannelmsg', [e[2]]));
+          ws.send(frame('subscribechannelmsg', [e[1]])); // overlap between history and pushes
+          setTimeout(() => ws.terminate(), 30);
+        } else if (n === 2) {
+          ws.send(frame('subscribechannelmsg', [e[3]]));
+          ws.send(frame('subscribechannelmsg', [e[2]])); // re-delivered push
+          ws.send(frame('subscribechannelmsg', [])); // subscription timeout: socket stays open
+        } else {
+          state = 2; // process closes: the server ends the subscription silently
+        }
+      };
+      const { s, got, statuses } = stream();
+      s.start();
+      await until(() => s.status.kind === 'ended', 'ended');
+      assert.deepEqual(got.map(text), ['one', 'two', 'three', 'four']);
+      assert.deepEqual(server.subscriptions.map((r) => r.msg.afterseq), [0, 3, 4]);
+      const reconnect = statuses.find((st) => st.kind === 'reconnecting');
+      assert.ok(reconnect && reconnect.kind === 'reconnecting' && reconnect.attempt === 1 && /1006/.test(reconnect.reason), JSON.stringify(reconnect));
+      assert.deepEqual(s.status, { kind: 'ended', processState: 2 });
+      assert.equal(s.receivedCount, 4);
+    });
+
+    it('starts after the entries it is given and drops re-deliveries of them', async () => {
+      const known = toChannelEntries([wireEntry('a', 1, 'old1'), wireEntry('a', 2, 'old2')]);
+      server.api = () => ({ value: { processid: 'p', state: 1, prioritytime: 0 } });
+      server.socket = (_r, ws) => {
+        ws.send(frame('subscribechannelmsg', [wireEntry('a', 2, 'old2'), wireEntry('a', 3, 'new')]));
+      };
+      const { s, got } = stream({ knownEntries: known });
+      s.start();
+      await until(() => got.length === 1, 'new entry');
+      assert.equal(text(got[0]), 'new');
+      assert.equal(server.subscriptions[0].msg.afterseq, 2);
+    });
+
+    it('a 403 error frame is fatal and not retried', async () => {
+      server.socket = (_r, ws) => ws.send(errorEnvelope(403, 'Not authorized to subscribe to channel'));
+      const { s } = stream();
+      s.start();
+      await until(() => s.status.kind === 'error', 'error');
+      assert.deepEqual(s.status, { kind: 'error', message: 'Not authorized to subscribe to channel', fatal: true });
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(server.subscriptions.length, 1);
+    });
+
+    it('404 Channel not found on a finished process reports the end, not an error', async () => {
+      server.api = () => ({ value: { processid: 'p', state: 3, prioritytime: 0 } });
+      server.socket = (_r, ws) => ws.send(errorEnvelope(404, 'Channel not found'));
+      const { s } = stream();
+      s.start();
+      await until(() => s.status.kind === 'ended', 'ended');
+      assert.deepEqual(s.status, { kind: 'ended', processState: 3 });
+    });
+
+    it('resubscribes after the slow-consumer marker without counting it', async () => {
+      server.api = () => ({ value: { processid: 'p', state: 1, prioritytime: 0 } });
+      server.socket = (_r, ws) => {
+        if (server.subscriptions.length === 1) {
+          ws.send(frame('subscribechannelmsg', [wireEntry('a', 1, 'x')]));
+          ws.send(frame('subscribechannelmsg', [{ sequence: 0, timestamp: '0001-01-01T00:00:00Z', senderid: '', payload: null, error: 'subscriber disconnected: buffer full' }]));
+        } else {
+          ws.send(frame('subscribechannelmsg', [wireEntry('a', 2, 'y')]));
+        }
+      };
+      const { s, got } = stream();
+      s.start();
+      await until(() => got.length === 2, 'two entries');
+      assert.deepEqual(got.map(text), ['x', 'y']);
+      assert.deepEqual(server.subscriptions.map((r) => r.msg.afterseq), [0, 1]);
+    });
+
+    it('reconnects with increasing attempts while the server is down, then goes live', async () => {
+      await server.close();
+      const { s, statuses } = stream();
+      s.start();
+      await until(() => statuses.filter((st) => st.kind === 'reconnecting').length >= 3, 'three attempts');
+      const attempts = statuses.flatMap((st) => (st.kind === 'reconnecting' ? [st.attempt] : []));
+      assert.deepEqual(attempts.slice(0, 3), [1, 2, 3]);
+      assert.match((statuses.find((st) => st.kind === 'reconnecting') as { reason: string }).reason, /ECONNREFUSED/);
+      server = new WireServer();
+      new ScriptedChannel(server).add('a', 1, 'after restart');
+      await server.listen(port);
+      await until(() => s.status.kind === 'live', 'live');
+    });
+  });
+
+  describe('ChannelSession', () => {
+    it('continues its own sequence after a restart, replies with inreplyto and keeps a merged transcript', async () => {
+      const ch = new ScriptedChannel(server);
+      for (let i = 1; i <= 5; i++) ch.add(ME, i, `mine ${i}`);
+      ch.add(OTHER, 1, 'theirs');
+      const session = new ChannelSession(client, { processId: 'p', channel: 'chat', prvkey: KEY, pollStateMs: 50 });
+      disposables.push(session);
+      const seq = await session.send('hello again', { inReplyTo: 1 });
+      assert.equal(seq, 6);
+      assert.equal(await session.send('bye', { type: 'end' }), 7);
+      const last = ch.log[ch.log.length - 1];
+      assert.equal(last.type, 'end');
+      assert.equal(ch.log[ch.log.length - 2].inreplyto, 1);
+      session.start();
+      await until(() => session.entries.length === 8, 'transcript');
+      assert.deepEqual(session.entries.map(text), ['mine 1', 'mine 2', 'mine 3', 'mine 4', 'mine 5', 'theirs', 'hello again', 'bye']);
+      assert.equal(session.endEntry && text(session.endEntry), 'bye');
+      assert.equal(session.myId, ME);
+    });
+
+    it('retries rate-limited sends with backoff without reordering them', async () => {
+      const ch = new ScriptedChannel(server);
+      ch.rejectAppends = 4;
+      const session = new ChannelSession(client, { processId: 'p', channel: 'chat', prvkey: KEY, retryBackoff: { initialMs: 10, maxMs: 40 } });
+      disposables.push(session);
+      const seqs = await Promise.all(['a', 'b', 'c', 'd'].map((t) => session.send(t)));
+      assert.deepEqual(seqs, [1, 2, 3, 4]);
+      assert.deepEqual(ch.log.map((e) => [Buffer.from(e.payload, 'base64').toString(), e.sequence]), [['a', 1], ['b', 2], ['c', 3], ['d', 4]]);
+      assert.equal(ch.appendAttempts, 8);
+    });
+
+    it('gives up on a rate limit after maxSendAttempts with the server error, and later sends still work', async () => {
+      const ch = new ScriptedChannel(server);
+      ch.rejectAppends = 2;
+      const session = new ChannelSession(client, { processId: 'p', channel: 'chat', prvkey: KEY, maxSendAttempts: 2, retryBackoff: { initialMs: 5, maxMs: 5 } });
+      disposables.push(session);
+      await assert.rejects(session.send('lost'), (e: unknown) => e instanceof ColoniesError && e.status === 500 && e.message === 'rate limit exceeded');
+      assert.equal(await session.send('next'), 2, 'the number of a failed send is never reused');
+      assert.deepEqual(ch.log.map((e) => e.sequence), [2]);
+    });
+
+    it('refuses payloads over 10 MiB before sending, without using a sequence number', async () => {
+      const ch = new ScriptedChannel(server);
+      const session = new ChannelSession(client, { processId: 'p', channel: 'chat', prvkey: KEY });
+      disposables.push(session);
+      await assert.rejects(session.send(new Uint8Array(MAX_CHANNEL_PAYLOAD_BYTES + 1)), /too large: 10485761 bytes/);
+      assert.equal(ch.appendAttempts, 0);
+      assert.equal(await session.send('small'), 1);
+    });
+
+    it('orders pushes that arrive out of timestamp order by the server rule', async () => {
+      const ch = new ScriptedChannel(server);
+      const session = new ChannelSession(client, { processId: 'p', channel: 'chat', prvkey: KEY, pollStateMs: 50 });
+      disposables.push(session);
+      const changes: string[][] = [];
+      session.onDidChange((ev) => changes.push(ev.added.map(text)));
+      session.start();
+      await until(() => session.status.kind === 'live', 'live');
+      const later = ch.stamp();
+      const earlier = '2026-11-26T19:05:09.000000000+01:00';
+      ch.add(OTHER, 1, 'second', { timestamp: later });
+      ch.add('f'.repeat(64), 1, 'first', { timestamp: earlier });
+      await until(() => session.entries.length === 2, 'two entries');
+      assert.deepEqual(session.entries.map(text), ['first', 'second']);
+      assert.deepEqual(changes, [['second'], ['first']]);
+    });
+
+    it('rejects sends after dispose', async () => {
+      new ScriptedChannel(server);
+      const session = new ChannelSession(client, { processId: 'p', channel: 'chat', prvkey: KEY });
+      session.dispose();
+      await assert.rejects(session.send('x'), /closed/);
+    });
+  });
+});
