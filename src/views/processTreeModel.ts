@@ -123,7 +123,9 @@ export class ProcessTreeModel {
       processes,
       loaded: g.loaded,
       truncated: g.truncated,
-      count: useStats ? g.statCount : g.loaded ? processes.length : undefined,
+      // A loaded, uncut list is exact and fresher than statistics (watch events move rows between polls);
+      // statistics count the groups that are not loaded or are cut at the server's maximum.
+      count: g.loaded && !g.truncated ? processes.length : useStats ? g.statCount : g.loaded ? processes.length : undefined,
     };
   }
 

@@ -124,6 +124,20 @@ describe('ProcessTreeModel', () => {
     assert.deepEqual(events, [{ kind: 'process', processId: 'p1' }]);
   });
 
+  it('a loaded, uncut list outranks stale statistics (a process located after the last poll)', async () => {
+    const { client, model } = setup();
+    client.processes = [makeProcess({ id: 'r1', state: ProcessState.RUNNING })];
+    client.stats = stats([0, 1, 0, 0, 0]);
+    model.setExpanded(ProcessState.RUNNING, true);
+    await model.refresh();
+    const late = makeProcess({ id: 'r2', state: ProcessState.RUNNING });
+    client.processes.push(late);
+    await model.locate('r2');
+    assert.deepEqual(ids(model.group(ProcessState.RUNNING).processes), ['r1', 'r2']);
+    assert.equal(model.group(ProcessState.RUNNING).count, 2);
+    assert.equal(model.group(ProcessState.SUCCESS).count, 0, 'an unloaded group still counts from statistics');
+  });
+
   it('fires only for groups whose content changed', async () => {
     const { client, model, events } = setup();
     client.processes = [makeProcess({ id: 'w1' })];
