@@ -108,10 +108,6 @@ function ensureNodeModules(install) {
   runVisible('npm', ['ci', '--no-fund', '--no-audit']);
 }
 
-function isRoot() {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
-}
-
 /** Installs the VS Code server (and, as root, the apt packages it and the smoke check need); returns its directory. */
 function ensureVsCodeServer({ install, smoke }) {
   const installed = fs.existsSync(serverMainPath());
@@ -261,21 +257,42 @@ function linkExtension(extensionsDir) {
 
 async function startBrowserWorkbench(opts, codeServerDir, colony, workspace, cleanup) {
   const port = opts.port;
-  if (port !== undefined && !(await isPortFree(port))) throw new Error(`--port ${port} is in use on 127.0.0.1; pick another one`);
+  setWorkspaceConnection(workspace, undefined);
   const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colonyos-demo-'));
   cleanup.push('removed the VS Code server data dir', async () => fs.rmSync(baseDir, { recursive: true, force: true }));
   linkExtension(path.join(baseDir, 'extensions'));
   const server = await startServer({ codeServerDir, baseDir, port, env: connectionEnv(colony), settings: connectionSettings(colony) });
-  cleanup.push(`stopped the VS Code server (process group ${server.pid})`, () => server.stop());
+  cleanup.push(`stopped the VS Code server (process group ${server.pid})`, () => server.stop(), server.pid);
   return { server, url: `${server.url}/?folder=${encodeURIComponent(workspace)}` };
+}
+
+/**
+ * Puts the demo connection into (or, with `settings` undefined, takes it out of) the demo workspace's settings,
+ * keeping anything else there. Workspace values override user settings: the browser demo, which uses user settings
+ * so that connections people add there still show, must not find a stale port from an earlier --desktop run.
+ */
+function setWorkspaceConnection(workspace, settings) {
+  const file = path.join(workspace, '.vscode', 'settings.json');
+  let current = {};
+  try {
+    current = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    if (err.code !== 'ENOENT') say(`rewriting ${file}: ${err.message}`);
+  }
+  const next = { ...current };
+  for (const key of Object.keys(connectionSettings({ port: 0, colonyName: '' }))) delete next[key];
+  Object.assign(next, settings);
+  if (Object.keys(next).length === 0) {
+    fs.rmSync(file, { force: true });
+    return;
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(next, null, 2) + '\n');
 }
 
 /** Desktop VS Code: the connection goes into the demo workspace's settings, never the person's user settings. */
 function startDesktop(colony, workspace) {
-  if (!onPath('code')) throw new Error('--desktop needs the `code` command on PATH (VS Code: "Shell Command: Install \'code\' command in PATH")');
-  const settingsDir = path.join(workspace, '.vscode');
-  fs.mkdirSync(settingsDir, { recursive: true });
-  fs.writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify(connectionSettings(colony), null, 2) + '\n');
+  setWorkspaceConnection(workspace, connectionSettings(colony));
   const child = spawn('code', ['--new-window', `--extensionDevelopmentPath=${REPO_ROOT}`, workspace], {
     env: { ...process.env, ...connectionEnv(colony) }, stdio: 'inherit',
   });
@@ -286,7 +303,7 @@ function startDesktop(colony, workspace) {
 // Smoke check: what a person sees after opening the URL
 
 async function smokeCheck(url) {
-  const { expandViewPane, openViewContainer, treeRows } = requireTs('../test/e2e/workbench.ts');
+  const { expandViewPane, openViewContainer, treeRowLabels, treeRows } = requireTs('../test/e2e/workbench.ts');
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const browser = await launchBrowser();
   const { page } = browser;
@@ -295,15 +312,18 @@ async function smokeCheck(url) {
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: SMOKE_TIMEOUT_MS });
     await openViewContainer(page, 'ColonyOS');
     const pane = await expandViewPane(page, 'Processes');
-    // Connected means the colony node with its state groups and the sample processes under "Running".
+    // Connected means the colony node with its state groups and the sample processes under "Running"; the
+    // tree's error rows (no key, unreachable, not a member) end the wait at once.
     try {
-      await treeRows(pane, /^Running/).first().waitFor({ timeout: SMOKE_TIMEOUT_MS });
-      await treeRows(pane, /^chat\b/).first().waitFor({ timeout: SMOKE_TIMEOUT_MS });
+      const outcome = treeRows(pane, /^Running|has no private key|^Cannot reach|is not a member|^Access denied/).first();
+      await outcome.waitFor({ timeout: SMOKE_TIMEOUT_MS });
+      const text = (await outcome.innerText()).replace(/\s+/g, ' ');
+      if (!/^Running/.test(text)) throw new Error(`the tree shows "${text}"`);
+      await pane.locator('.monaco-list-row .label-name', { hasText: /^chat$/ }).first().waitFor({ timeout: SMOKE_TIMEOUT_MS });
     } finally {
       await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'workbench.png') });
     }
-    const rows = await treeRows(pane).allInnerTexts();
-    return rows.map((r) => r.replace(/\s+/g, ' ').trim());
+    return await treeRowLabels(pane);
   } catch (err) {
     const rows = await page.locator('.part.sidebar .monaco-list-row').allInnerTexts().catch(() => []);
     throw new Error(`the demo workbench did not show a connected process tree: ${err.message}\n` +
@@ -327,8 +347,22 @@ function killGroup(pid, signal) {
 class Cleanup {
   steps = [];
   running;
-  push(done, stop) {
-    this.steps.push({ done, stop });
+  /** Process groups still running: killed synchronously if the demo itself dies before stopping them. */
+  groups = new Set();
+  constructor() {
+    process.once('exit', () => {
+      for (const pgid of this.groups) killGroup(pgid, 'SIGKILL');
+    });
+  }
+  push(done, stop, pgid) {
+    if (pgid !== undefined) this.groups.add(pgid);
+    this.steps.push({
+      done,
+      stop: async () => {
+        await stop();
+        this.groups.delete(pgid);
+      },
+    });
   }
   run() {
     this.running ??= (async () => {
@@ -347,7 +381,13 @@ class Cleanup {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    say(err.message);
+    process.exit(2);
+  }
   const cleanup = new Cleanup();
   const stopOnSignal = (signal) => {
     say(`${signal}: stopping everything the demo started`);
@@ -356,6 +396,10 @@ async function main() {
   process.on('SIGINT', stopOnSignal);
   process.on('SIGTERM', stopOnSignal);
   try {
+    if (opts.desktop && !onPath('code')) {
+      throw new Error('--desktop needs the `code` command on PATH (in VS Code: "Shell Command: Install \'code\' command in PATH")');
+    }
+    if (opts.port !== undefined && !(await isPortFree(opts.port))) throw new Error(`--port ${opts.port} is in use on 127.0.0.1; pick another one`);
     ensureNodeModules(opts.install);
     const codeServerDir = opts.desktop ? undefined : ensureVsCodeServer(opts);
     say('building the extension (node esbuild.js)');
@@ -364,7 +408,7 @@ async function main() {
     const colonyPort = opts.colonyPort ?? ((await isPortFree(DEFAULT_COLONY_PORT)) ? DEFAULT_COLONY_PORT : await freePort());
     if (!(await isPortFree(colonyPort))) throw new Error(`--colony-port ${colonyPort} is in use on 127.0.0.1; pick another one`);
     const colony = await startColonyProcess(colonyPort);
-    cleanup.push(`stopped the local colony (pid ${colony.pid})`, () => colony.stop());
+    cleanup.push(`stopped the local colony (pid ${colony.pid})`, () => colony.stop(), colony.pid);
     void colony.exited.then((code) => {
       if (!cleanup.running) say(`the local colony exited unexpectedly (${code}); the extension will show it as unreachable`);
     });
@@ -400,4 +444,9 @@ async function main() {
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    say(`FAILED: ${err.stack ?? err}`);
+    process.exit(1);
+  });
+}

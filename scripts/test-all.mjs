@@ -1,15 +1,12 @@
 #!/usr/bin/env node
-// `npm test`: builds, then runs every test tier in order (unit, integration, webview, host, e2e), prints each tier's
+// `npm test`: builds, then runs every test tier in order (unit, integration, reliability, webview, host, e2e), prints each tier's
 // counts and a final "N passed, N failed, N skipped" line. Exits non-zero when anything failed, when a tier crashed,
 // or when a tier ran zero tests. The e2e tier runs against the packaged .vsix, as a user would install it.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { packageExtension } from './package.mjs';
 import { REPO_ROOT } from './vscode-server.mjs';
-
-// TEMPORARY: while other tiers are being written, a tier whose folder has no *.test.ts is skipped with a WARNING
-// instead of failing. Set to false once every tier has tests.
-const ALLOW_EMPTY_TIERS = true;
 
 const TIER_TIMEOUT_MS = Number(process.env.COLONYOS_TIER_TIMEOUT_MS || 8 * 60_000);
 const VSIX_PATH = path.join(REPO_ROOT, '.artifacts', 'colonyos-vscode.vsix');
@@ -17,6 +14,7 @@ const VSIX_PATH = path.join(REPO_ROOT, '.artifacts', 'colonyos-vscode.vsix');
 const TIERS = [
   { name: 'unit', dir: 'test/unit', script: 'test:unit' },
   { name: 'integration', dir: 'test/integration', script: 'test:integration' },
+  { name: 'reliability', dir: 'test/reliability', script: 'test:reliability' },
   { name: 'webview', dir: 'test/webview', script: 'test:webview' },
   { name: 'host', dir: 'test/host', script: 'test:host' },
   { name: 'e2e', dir: 'test/e2e', script: 'test:e2e', before: packageVsix, env: { COLONYOS_E2E_VSIX: VSIX_PATH } },
@@ -70,18 +68,14 @@ async function step(label, cmd, args) {
   if (code !== 0) throw new Error(`${label} failed (${code})`);
 }
 
+/** The production .vsix: fails on vsce warnings or unexpected contents (test:e2e rebuilds the development bundle). */
 async function packageVsix() {
-  fs.mkdirSync(path.dirname(VSIX_PATH), { recursive: true });
-  fs.rmSync(VSIX_PATH, { force: true });
-  await step('package .vsix', 'npx', ['vsce', 'package', '--no-dependencies', '--out', VSIX_PATH]);
+  console.log(`\n[test-all] package .vsix: ${VSIX_PATH}`);
+  await packageExtension(VSIX_PATH);
 }
 
 async function runTier(tier) {
   if (!hasTestFiles(path.join(REPO_ROOT, tier.dir))) {
-    if (ALLOW_EMPTY_TIERS) {
-      console.log(`\n[test-all] WARNING: tier ${tier.name} has no *.test.ts in ${tier.dir}; SKIPPED (temporary allowance)`);
-      return { name: tier.name, passed: 0, failed: 0, skipped: 0, ok: true, note: 'no test files, SKIPPED' };
-    }
     return { name: tier.name, passed: 0, failed: 0, skipped: 0, ok: false, note: `no test files in ${tier.dir}` };
   }
   console.log(`\n[test-all] ===== tier ${tier.name} (npm run ${tier.script}) =====`);

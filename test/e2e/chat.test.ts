@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { openChannelFromTree, sendAndAwaitReply, startLocalColony, submitSpec } from './chatScenario';
-import { editorTab, openWorkbench, type Workbench } from './workbench';
+import { editorTab, openWorkbench, treeRowLabels, type Workbench } from './workbench';
 
 describe('e2e: chat with the echo executor', function () {
   this.timeout(300_000);
@@ -29,10 +29,12 @@ describe('e2e: chat with the echo executor', function () {
 
   it('opens the ColonyOS view and shows the tree connected to a local colony', async () => {
     pane = await startLocalColony(wb);
-    const rows = (await pane.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+    const labels = await treeRowLabels(pane);
     // The colony node first, then its state groups.
-    assert.match(rows[0], /^dev\b/, `first row is not the colony: ${JSON.stringify(rows)}`);
-    assert.ok(rows.some((r) => /^Waiting\b/.test(r)), `no Waiting group: ${JSON.stringify(rows)}`);
+    assert.equal(labels[0], 'dev', `first row is not the colony: ${JSON.stringify(labels)}`);
+    for (const group of ['Waiting', 'Running', 'Successful', 'Failed', 'Cancelled']) {
+      assert.ok(labels.includes(group), `no ${group} group: ${JSON.stringify(labels)}`);
+    }
   });
 
   it('submits the example chat spec from the command palette', async () => {
@@ -43,9 +45,11 @@ describe('e2e: chat with the echo executor', function () {
 
   it('opens the chat channel of the submitted process from the tree', async () => {
     chat = await openChannelFromTree(wb, pane, shortId, 'chat');
-    // The panel is the chat of this process: the tab and the webview header name the channel.
-    assert.equal(await editorTab(wb.page, /chat/).count(), 1);
+    // The panel is the chat of this process: the tab and the webview header name the channel and the process.
+    assert.ok(await editorTab(wb.page, `#chat`).isVisible(), 'no "#chat" editor tab');
+    assert.match(await editorTab(wb.page, `#chat`).innerText(), new RegExp(shortId.slice(0, 12)));
     assert.equal((await chat.locator('#title-channel').innerText()).trim().replace(/^#/, ''), 'chat');
+    assert.match(await chat.locator('#title-process').innerText(), new RegExp(shortId.slice(0, 12)));
     assert.ok(await chat.locator('textarea#input').isEditable(), 'the composer is not editable');
   });
 

@@ -4,7 +4,7 @@
 // Each step asserts through the DOM and leaves a screenshot in .artifacts/e2e/.
 import type { FrameLocator, Locator } from 'playwright-core';
 import {
-  escapeRegExp, expandViewPane, openFile, openViewContainer, runCommand, treeRows, waitForNotification, webviewContent,
+  editorTab, escapeRegExp, expandViewPane, openFile, openViewContainer, runCommand, treeRows, waitForNotification, webviewContent,
   type Workbench,
 } from './workbench';
 
@@ -12,7 +12,7 @@ const STEP_TIMEOUT_MS = 60_000;
 
 /** The tree shows the colony with its state groups (what "connected" looks like). */
 export async function awaitConnectedTree(pane: Locator): Promise<void> {
-  // The sample processes of a fresh local colony include a running chat, so "Running" is always there.
+  // The state groups show under the colony node once the first process list has loaded.
   await treeRows(pane, /^Running/).first().waitFor({ timeout: STEP_TIMEOUT_MS });
 }
 
@@ -45,25 +45,51 @@ export async function submitSpec(wb: Workbench, specFile: string): Promise<strin
   return match[1];
 }
 
-/** The tree row of a process, found by the short id in its description. */
-export async function processRow(wb: Workbench, pane: Locator, shortId: string): Promise<Locator> {
-  const row = treeRows(pane, shortId).first();
+/** The tree row of a process, found by a prefix of its id (the tree's description shows the first 8 characters). */
+export async function processRow(wb: Workbench, pane: Locator, idPrefix: string): Promise<Locator> {
+  const row = treeRows(pane, idPrefix.slice(0, 8)).first();
   await row.waitFor({ timeout: STEP_TIMEOUT_MS });
   return row;
 }
 
-/** Expands a process row and clicks its channel child row; returns the chat webview once its composer shows. */
-export async function openChannelFromTree(wb: Workbench, pane: Locator, shortId: string, channel: string): Promise<FrameLocator> {
-  const row = await processRow(wb, pane, shortId);
+/**
+ * The list index of the row right below the process row with this id prefix, when it is that process's child with
+ * this label. Read in one pass over the DOM: the tree re-renders while processes change state, so indexes go stale.
+ */
+function childRowIndex(pane: Locator, idPrefix: string, childLabel: string): Promise<number | undefined> {
+  return pane.evaluate((el, { idPrefix, childLabel }) => {
+    const rows = [...el.querySelectorAll<HTMLElement>('.monaco-list-row')].sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
+    const i = rows.findIndex((r) => r.querySelector('.label-description')?.textContent?.includes(idPrefix));
+    const parent = rows[i];
+    const child = rows[i + 1];
+    if (i < 0 || !child || Number(child.dataset.index) !== Number(parent.dataset.index) + 1) return undefined;
+    if (Number(child.getAttribute('aria-level')) !== Number(parent.getAttribute('aria-level')) + 1) return undefined;
+    return child.querySelector('.label-name')?.textContent?.trim() === childLabel ? Number(child.dataset.index) : undefined;
+  }, { idPrefix: idPrefix.slice(0, 8), childLabel });
+}
+
+/**
+ * Expands a process row and clicks its channel row, as a person would; returns the chat webview once its composer
+ * shows. Retries when the tree re-rendered between finding the row and clicking it.
+ */
+export async function openChannelFromTree(wb: Workbench, pane: Locator, idPrefix: string, channel: string): Promise<FrameLocator> {
+  const row = await processRow(wb, pane, idPrefix);
   if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-  const level = Number(await row.getAttribute('aria-level'));
-  // The channel row is a child of this process row: the first row after it, one level deeper, with that label.
-  const rows = treeRows(pane);
-  const index = Number(await row.getAttribute('data-index'));
-  const child = rows.and(pane.locator(`[data-index="${index + 1}"][aria-level="${level + 1}"]`)).filter({ hasText: channel });
-  await child.waitFor({ timeout: STEP_TIMEOUT_MS });
-  await wb.screenshot('13-process-expanded');
-  await child.click();
+  // The process tooltip opens under the pointer and would cover the rows below.
+  await wb.page.mouse.move(900, 700);
+  const tab = editorTab(wb.page, new RegExp(`#${escapeRegExp(channel)}.*${idPrefix.slice(0, 12)}`));
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  let expandedShown = false;
+  while (!(await tab.isVisible())) {
+    if (Date.now() > deadline) throw new Error(`no "${channel}" channel row under process ${idPrefix} opened its chat panel`);
+    const index = await childRowIndex(pane, idPrefix, channel);
+    if (index !== undefined) {
+      if (!expandedShown) await wb.screenshot('13-process-expanded');
+      expandedShown = true;
+      await pane.locator(`.monaco-list-row[data-index="${index}"]`).click({ timeout: 2_000 }).catch(() => undefined);
+    }
+    await tab.waitFor({ timeout: 1_000 }).catch(() => undefined);
+  }
   const chat = webviewContent(wb.page);
   await chat.locator('textarea#input').waitFor({ timeout: STEP_TIMEOUT_MS });
   await wb.screenshot('14-channel-open');

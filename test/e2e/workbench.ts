@@ -127,6 +127,11 @@ export function treeRows(pane: Locator, label?: string | RegExp): Locator {
   return label === undefined ? rows : rows.filter({ hasText: label });
 }
 
+/** The labels (without descriptions) of the tree rows of a view pane, top to bottom. */
+export async function treeRowLabels(pane: Locator): Promise<string[]> {
+  return (await pane.locator('.monaco-list-row .label-name').allInnerTexts()).map((t) => t.trim());
+}
+
 /** Runs a command from the command palette by its palette label, e.g. "ColonyOS: Refresh". */
 export async function runCommand(page: Page, label: string): Promise<void> {
   await page.keyboard.press('F1');
