@@ -16,6 +16,7 @@ import { ProcessState } from '../colonies/types';
 
 export const VIEW_ID = 'colonyos.processes';
 const FILTERS_KEY = 'colonyos.processFilters';
+const AGE_REFRESH_MS = 30_000;
 
 export interface ProcessTreeDeps {
   output: vscode.LogOutputChannel;
@@ -48,6 +49,11 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
   const model = new ProcessTreeModel(session, normalizeFilters(context.workspaceState.get(FILTERS_KEY)));
   const provider = new ProcessTreeProvider(model, connection);
   const view = vscode.window.createTreeView<TreeNode>(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  // Row ages ("5 s ago") go stale between polls that change nothing: re-render from the model (no requests) while visible.
+  const ageTicker = setInterval(() => {
+    if (view.visible) provider.refresh();
+  }, AGE_REFRESH_MS);
+  context.subscriptions.push({ dispose: () => clearInterval(ageTicker) });
   const manager = new ProcessRefreshManager(model, connection, view, output);
   provider.onGroupShown = () => manager.updateActive();
   const watcher = new ProcessWatcher({
