@@ -84,7 +84,7 @@ function isTerminal(state: ProcessState): boolean {
 }
 
 export function normalizeProcess(value: unknown): Process {
-  if (!value || typeof value !== 'object') {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new ColoniesTransportError('Server reply is not a process', 'protocol');
   }
   const p = value as Process;

@@ -1,0 +1,73 @@
+// The extension bundle: dist/extension.js built as `node esbuild.js --production` builds it (same esbuild options,
+// written to a temp dir so a parallel test run's dist/ is left alone), its size, and require + activate() time.
+// Activation runs in plain Node against a generated `vscode` stand-in in which every API call succeeds and returns
+// another stand-in: it measures the extension's own start-up work (module evaluation, object graph, registrations),
+// not VS Code's. See BENCHMARKS.md for why it is not measured inside the real extension host.
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { round } from './lib/stats';
+
+const REPO = path.resolve(__dirname, '..');
+
+/** Builds like esbuild.js --production; returns the largest inputs by their bytes in the output. */
+async function buildProduction(outfile: string): Promise<[string, number][]> {
+  const result = await esbuild.build({
+    metafile: true,
+    entryPoints: [path.join(REPO, 'src/extension.ts')],
+    outfile,
+    bundle: true,
+    minify: true,
+    sourcemap: false,
+    sourcesContent: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    external: ['vscode', 'bufferutil', 'utf-8-validate'],
+  });
+  const inputs = Object.values(result.metafile.outputs)[0].inputs;
+  const byPackage = new Map<string, number>();
+  for (const [file, info] of Object.entries(inputs)) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
+    const group = m ? m[1] : file.split('/').slice(0, 2).join('/');
+    byPackage.set(group, (byPackage.get(group) ?? 0) + info.bytesInOutput);
+  }
+  return [...byPackage].sort((x, y) => y[1] - x[1]);
+}
+
+/** Runs bench/lib/activate.ts, bundled for plain node (no tsx hooks in the measured require), in a child. */
+async function measureActivation(bundle: string, dir: string): Promise<{ requireMs: number; activateMs: number; warmActivateMs: number; apiCalls: number; error?: string }> {
+  const script = path.join(dir, 'activate.js');
+  await esbuild.build({ entryPoints: [path.join(__dirname, 'lib', 'activate.ts')], outfile: script, bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'warning' });
+  const out = execFileSync(process.execPath, [script, bundle, REPO], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}');
+}
+
+export async function runExtension(log: (line: string) => void): Promise<Record<string, number>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colonyos-bundle-'));
+  try {
+    const bundle = path.join(dir, 'extension.js');
+    const parts = await buildProduction(bundle);
+    const bytes = fs.statSync(bundle).size;
+    log(`  production bundle: ${bytes} bytes (${round(bytes / 1024, 1)} KiB; goal < 300 KB)`);
+    log(`  largest parts: ${parts.slice(0, 6).map(([name, n]) => `${name} ${round(n / 1024, 1)} KiB`).join(', ')}`);
+    const a = await measureActivation(bundle, dir);
+    if (a.error) log(`  activate() threw under the stand-in: ${a.error}`);
+    log(`  plain node, vscode stand-in: require ${round(a.requireMs)} ms, activate() ${round(a.activateMs)} ms (warm p50 ${round(a.warmActivateMs)} ms), ${a.apiCalls} vscode API calls`);
+    return {
+      bundle_bytes: bytes,
+      activation_ms: round(a.requireMs + a.activateMs),
+      activation_require_ms: round(a.requireMs),
+      activation_activate_ms: round(a.activateMs),
+      activation_warm_activate_ms: round(a.warmActivateMs),
+      activation_api_calls: a.apiCalls,
+      activation_failed: a.error ? 1 : 0,
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
