@@ -33,6 +33,8 @@ const nodeEntry = (entry, outfile, extra = {}) => ({
 const builds = [
   nodeEntry('src/extension.ts', 'dist/extension.js'),
   nodeEntry('src/localcolony/main.ts', 'dist/localcolony.js'),
+  // Loaded by the extension only on "Start Local Colony" (see src/connection/localColonyController.ts).
+  nodeEntry('src/localcolony/embedded.ts', 'dist/localcolony-embedded.js'),
   nodeEntry('src/localcolony/executors/main.ts', 'dist/executor.js'),
   {
     ...common,

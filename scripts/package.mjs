@@ -17,6 +17,7 @@ export const REQUIRED_VSIX_FILES = [
   'extension/readme.md',
   'extension/LICENSE.txt',
   'extension/dist/extension.js',
+  'extension/dist/localcolony-embedded.js',
   'extension/dist/media/chat.js',
   'extension/dist/media/chat.css',
   'extension/media/icon.png',

@@ -1,8 +1,8 @@
 // "Start / Stop Local Colony": an in-memory ColonyOS server with demo executors inside the extension host,
 // on a free loopback port, made the active connection.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEV_USER_PRVKEY, startLocalColony, type LocalColony } from '../localcolony/index';
-import { startEchoExecutor, startProgressExecutor, type ExecutorHandle } from '../localcolony/executors/index';
+import type { LocalColony } from '../localcolony/embedded';
 import { registerCommand, UserFacingError } from '../commands/errors';
 import type { ConnectionServiceImpl } from './connectionService';
 import { submitSampleProcesses } from './sampleProcesses';
@@ -14,7 +14,6 @@ const HOST = '127.0.0.1';
 
 export class LocalColonyController implements vscode.Disposable {
   private colony: LocalColony | undefined;
-  private executors: ExecutorHandle[] = [];
   private starting: Promise<LocalColony> | undefined;
 
   constructor(
@@ -39,23 +38,14 @@ export class LocalColonyController implements vscode.Disposable {
 
   private async doStart(): Promise<LocalColony> {
     const log = (line: string) => this.output.debug(`[local colony] ${line}`);
-    // The demo executors are started here with static imports: startLocalColony's `demo` option loads them
-    // with a computed import() that a bundled extension cannot resolve.
-    const colony = await startLocalColony({ port: 0, host: HOST, demo: false, log });
-    try {
-      const opts = { host: HOST, port: colony.port, colonyName: colony.colonyName, colonyPrvKey: colony.colonyPrvKey, log };
-      this.executors = [await startEchoExecutor(opts), await startProgressExecutor(opts)];
-    } catch (err) {
-      await this.stopExecutors();
-      await colony.stop();
-      throw err;
-    }
+    // demo: the echo and progress executors run beside the server and stop with it.
+    const colony = await loadEmbeddedColony().startLocalColony({ port: 0, host: HOST, demo: true, log });
     this.colony = colony;
     await setRunningContext(true);
     this.output.info(`Local colony listening on ${HOST}:${colony.port} (colony "${colony.colonyName}")`);
     const { profiles, keys } = this.connection;
     // The well-known development user key; stored like any other key, never in settings.
-    await keys.set(LOCAL_PROFILE_NAME, colony.userPrvKey || DEV_USER_PRVKEY);
+    await keys.set(LOCAL_PROFILE_NAME, colony.userPrvKey);
     await profiles.upsert({ name: LOCAL_PROFILE_NAME, host: HOST, port: colony.port, tls: false, colonyName: colony.colonyName });
     await profiles.setActive(LOCAL_PROFILE_NAME);
     this.connection.reload();
@@ -72,24 +62,26 @@ export class LocalColonyController implements vscode.Disposable {
     const colony = this.colony ?? (await this.starting?.catch(() => undefined));
     if (!colony) return;
     this.colony = undefined;
-    await this.stopExecutors();
     await colony.stop();
     await setRunningContext(false);
     this.output.info('Local colony stopped');
     if (this.connection.profile?.name === LOCAL_PROFILE_NAME) await this.connection.checkConnection();
   }
 
-  private async stopExecutors(): Promise<void> {
-    const handles = this.executors;
-    this.executors = [];
-    for (const h of handles) {
-      await h.stop().catch((err: unknown) => this.output.warn(`Stopping demo executor ${h.executorName} failed: ${String(err)}`));
-    }
-  }
-
   dispose(): void {
     void this.stop().catch((err: unknown) => this.output.error(`Stopping the local colony failed: ${String(err)}`));
   }
+}
+
+type EmbeddedColony = typeof import('../localcolony/embedded');
+
+/**
+ * The server and demo executors are bundled separately (dist/localcolony-embedded.js, next to dist/extension.js)
+ * and loaded on first use: most sessions never start a local colony, and activation should not parse it.
+ */
+function loadEmbeddedColony(): EmbeddedColony {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(__dirname, 'localcolony-embedded.js')) as EmbeddedColony;
 }
 
 function setRunningContext(running: boolean): Thenable<unknown> {
