@@ -1,5 +1,6 @@
 // Channel panels: one per (process, channel), reused, restored after a window reload, with Export Transcript.
 import * as vscode from 'vscode';
+import type { ChannelController } from './channelController';
 import { registerCommand, UserFacingError } from '../commands/errors';
 import type { ConnectionService } from '../connection/types';
 import { CHANNEL_VIEW_TYPE, ChannelPanel, panelTitle, mediaRoot } from './channelPanel';
@@ -8,6 +9,8 @@ import { TranscriptStore } from './transcriptStore';
 
 export interface ChannelPanels {
   openChannel(processId: string, channel: string): Promise<void>;
+  /** The open panel's controller (transcript, send), for the extension-host tests and other automation. */
+  controllerFor(processId: string, channel: string): ChannelController | undefined;
 }
 
 export interface ChannelPanelServices {
@@ -114,5 +117,5 @@ export function registerChannelPanels(context: vscode.ExtensionContext, services
     { output },
   );
 
-  return { openChannel };
+  return { openChannel, controllerFor: (processId, channel) => panels.get(keyOf(processId, channel))?.controller };
 }
