@@ -4,7 +4,7 @@ import type WebSocket from 'ws';
 import { crypto } from './crypto';
 import { toBigInt } from './json';
 import { ColoniesError, ColoniesTransportError, createEnvelope, decodeReply, type RpcEnvelope } from './rpc';
-import { HttpTransport, type CallOptions } from './transport';
+import { HttpTransport, ReplyTooLargeError, type CallOptions } from './transport';
 import { runSubscription } from './pubsub';
 import { checkPayloadSize, isOverflowMarker, payloadBytes, toChannelEntries } from './entries';
 import { DEFAULT_MAX_IN_FLIGHT } from './limiter';
@@ -42,6 +42,11 @@ export interface ColoniesClientOptions {
   assignMarginMs?: number;
   /** TLS only: false accepts self-signed certificates. */
   rejectUnauthorized?: boolean;
+  /**
+   * Largest reply read (HTTP body or WebSocket frame), in bytes. Default 256 MiB; larger replies are refused with
+   * a clear error instead of exhausting memory. Capped at Node's longest string (~512 MiB).
+   */
+  maxReplyBytes?: number;
   logger?: ColoniesLogger;
 }
 
@@ -74,6 +79,13 @@ export interface SubscribeChannelOptions extends CallOptions {
   callback?: (entries: ChannelEntry[]) => boolean | void;
   /** Called once the subscription request has been sent. */
   onSubscribed?: () => void;
+}
+
+export interface ChannelReadAllOptions extends CallOptions {
+  /** Index to start at (entries to skip). Default 0. */
+  from?: number;
+  /** Entries per request to start with; halved whenever a page is over the reply cap. Default 200. */
+  pageSize?: number;
 }
 
 /** Time allowed beyond a subscription's own timeout before the client gives up on the server. */
@@ -131,6 +143,7 @@ export class ColoniesClient {
       tls: this.tls,
       maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
       rejectUnauthorized: options.rejectUnauthorized,
+      maxReplyBytes: options.maxReplyBytes,
     });
   }
 
@@ -425,6 +438,30 @@ export class ColoniesClient {
     return toChannelEntries(value);
   }
 
+  /**
+   * Reads the log from index `from` (default 0) to its end in pages, so a long log of large messages never has to
+   * fit in one reply under the size cap: a page that comes back too large is read again at half the size.
+   */
+  async channelReadAll(processId: string, channel: string, prvkey: string, opts: ChannelReadAllOptions = {}): Promise<ChannelEntry[]> {
+    const { from, pageSize, ...call } = opts;
+    const all: ChannelEntry[] = [];
+    let page = Math.max(1, Math.floor(pageSize ?? 200));
+    let at = Math.max(0, from ?? 0);
+    for (;;) {
+      let got: ChannelEntry[];
+      try {
+        got = await this.channelRead(processId, channel, at, page, prvkey, call);
+      } catch (err) {
+        if (!(err instanceof ReplyTooLargeError) || page === 1) throw err;
+        page = Math.ceil(page / 2);
+        continue;
+      }
+      for (const e of got) all.push(e);
+      at += got.length;
+      if (got.length < page) return all;
+    }
+  }
+
   private wsUrl(): string {
     return `${this.tls ? 'wss' : 'ws'}${this.origin.slice(this.tls ? 5 : 4)}/pubsub`;
   }
@@ -450,6 +487,7 @@ export class ColoniesClient {
         connectTimeoutMs: opts.timeoutMs ?? this.timeoutMs,
         guardMs: (timeout > 0 ? timeout : 30) * 1000 + SUBSCRIPTION_GRACE_MS,
         rejectUnauthorized: this.options.rejectUnauthorized,
+        maxPayloadBytes: this.transport.maxReplyBytes,
         signal: opts.signal,
         disposeSignal: this.transport.disposeSignal,
         sockets: this.sockets,
@@ -497,6 +535,7 @@ export class ColoniesClient {
         connectTimeoutMs: opts.timeoutMs ?? this.timeoutMs,
         guardMs: Math.max(0, timeoutSeconds) * 1000 + SUBSCRIPTION_GRACE_MS,
         rejectUnauthorized: this.options.rejectUnauthorized,
+        maxPayloadBytes: this.transport.maxReplyBytes,
         signal: opts.signal,
         disposeSignal: this.transport.disposeSignal,
         sockets: this.sockets,

@@ -3,6 +3,7 @@
 export { ColoniesClient, isTerminal, normalizeProcess } from './client';
 export type {
   ChannelAppendOptions,
+  ChannelReadAllOptions,
   ColoniesClientOptions,
   ColoniesLogger,
   LogQuery,
@@ -11,7 +12,7 @@ export type {
   SubscribeChannelOptions,
 } from './client';
 export type { CallOptions } from './transport';
-export { originOf } from './transport';
+export { DEFAULT_MAX_REPLY_BYTES, originOf, ReplyTooLargeError } from './transport';
 export { ChannelStream } from './stream';
 export type { ChannelStreamOptions, StreamStatus } from './stream';
 export { ChannelSession } from './session';

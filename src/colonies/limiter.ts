@@ -80,9 +80,11 @@ export class InFlightLimiter {
 
   /** Rejects every queued waiter of `owner` (client disposal). */
   rejectOwner(owner: object, err: Error): void {
-    for (let i = this.queue.length - 1; i >= 0; i--) {
-      if (this.queue[i].owner === owner) this.queue.splice(i, 1)[0].reject(err);
-    }
+    const theirs = this.queue.filter((w) => w.owner === owner);
+    if (theirs.length === 0) return;
+    const rest = this.queue.filter((w) => w.owner !== owner);
+    this.queue.splice(0, this.queue.length, ...rest);
+    for (const w of theirs) w.reject(err);
   }
 
   private pump(): void {

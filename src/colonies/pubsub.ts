@@ -4,7 +4,7 @@
 import WebSocket from 'ws';
 import { ColoniesTransportError, decodeEnvelope, type ReplyEnvelope, type RpcEnvelope } from './rpc';
 import { abortReason } from './limiter';
-import { formatMs } from './transport';
+import { formatMs, ReplyTooLargeError } from './transport';
 
 export interface PubsubHandlers {
   /** Return true to finish (the socket is then closed). Throwing rejects the subscription. */
@@ -23,6 +23,8 @@ export interface PubsubOptions {
   connectTimeoutMs: number;
   guardMs: number;
   rejectUnauthorized?: boolean;
+  /** Largest frame accepted; a bigger one ends the subscription with ReplyTooLargeError. */
+  maxPayloadBytes: number;
   signal?: AbortSignal;
   disposeSignal: AbortSignal;
   sockets: Set<WebSocket>;
@@ -48,6 +50,8 @@ export function runSubscription(opts: PubsubOptions, handlers: PubsubHandlers): 
       handshakeTimeout: opts.connectTimeoutMs,
       rejectUnauthorized: opts.rejectUnauthorized !== false,
       perMessageDeflate: false,
+      // ws stops reading such a frame and closes with 1009 instead of buffering it.
+      maxPayload: opts.maxPayloadBytes,
     });
     opts.sockets.add(ws);
 
@@ -98,6 +102,7 @@ export function runSubscription(opts: PubsubOptions, handlers: PubsubHandlers): 
       }
     });
     ws.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return finish(new ReplyTooLargeError(opts.what, opts.maxPayloadBytes));
       if (!opened) {
         finish(new ColoniesTransportError(`${opts.what}: cannot open a WebSocket to ${opts.url} (${err.code ?? err.message})`, 'network', err));
       }

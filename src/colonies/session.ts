@@ -121,10 +121,14 @@ export class ChannelSession implements Disposable {
     return added;
   }
 
-  /** Reads the whole log once before the first send so a restarted party never reuses a sequence. */
+  /**
+   * Reads the whole log once before the first send so a restarted party never reuses a sequence. The counter only
+   * ever grows: after a server restart the log is empty, but the transcript still holds this party's earlier entries
+   * (and a stream realigning to the new log never removes any), so numbering continues after them.
+   */
   private syncOwnSequence(): Promise<void> {
     this.synced ??= this.client
-      .channelRead(this.opts.processId, this.opts.channel, 0, 0, this.opts.prvkey, { signal: this.stop.signal })
+      .channelReadAll(this.opts.processId, this.opts.channel, this.opts.prvkey, { signal: this.stop.signal })
       .then((all) => {
         for (const e of all) if (e.senderid === this.myId) this.lastOwnSequence = Math.max(this.lastOwnSequence, e.sequence);
       })

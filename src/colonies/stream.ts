@@ -2,13 +2,17 @@
 // delivering every entry exactly once. Why each piece exists (protocol §5.3, §6):
 // - the resume cursor is an index into the server's log (entries held), never a sequence number;
 // - the history frame and live pushes can overlap, so entries are de-duplicated by (sender, sequence, time);
-// - the server ends a subscription silently when the process finishes, so the process state is polled.
+// - the server ends a subscription silently when the process finishes, so the process state is polled;
+// - channels live only in server memory: after a restart the log is shorter (or different), so after every drop
+//   the cursor is checked against the server's log before resuming, or a resume would skip new entries;
+// - a history frame can be too large for one reply; the backlog is then read in pages before subscribing.
 
 import type { ColoniesClient } from './client';
 import { isTerminal } from './client';
 import { Emitter, type Disposable } from './events';
 import { entryKey, isOverflowMarker } from './entries';
 import { ColoniesError, ColoniesTransportError } from './rpc';
+import { ReplyTooLargeError } from './transport';
 import { backoffMs, delay, errorMessage, type BackoffOptions } from './retry';
 import { ProcessState, type ChannelEntry } from './types';
 
@@ -48,6 +52,10 @@ export class ChannelStream implements Disposable {
   private readonly seen = new Set<string>();
   private readonly stop = new AbortController();
   private index: number;
+  /** Set after a drop (and at start when resuming): the server may have lost or replaced its log meanwhile. */
+  private verifyCursor: boolean;
+  /** Set when the last history frame was over the reply cap: read the backlog in pages first. */
+  private readBacklog = false;
   private current: StreamStatus = { kind: 'connecting' };
   private started = false;
 
@@ -60,6 +68,7 @@ export class ChannelStream implements Disposable {
   ) {
     for (const e of opts.knownEntries ?? []) this.seen.add(entryKey(e));
     this.index = opts.afterIndex ?? opts.knownEntries?.length ?? 0;
+    this.verifyCursor = this.index > 0;
   }
 
   get status(): StreamStatus {
@@ -94,18 +103,43 @@ export class ChannelStream implements Disposable {
     this.statusEmitter.fire(status);
   }
 
-  /** Keeps only entries not seen before; each new one advances the index cursor. */
-  private accept(batch: ChannelEntry[]): void {
+  /** Emits the entries not seen before; returns how many there were. */
+  private accept(batch: readonly ChannelEntry[]): number {
     const fresh: ChannelEntry[] = [];
     for (const e of batch) {
       if (isOverflowMarker(e)) continue;
       const key = entryKey(e);
       if (this.seen.has(key)) continue;
       this.seen.add(key);
-      this.index++;
       fresh.push(e);
     }
     if (fresh.length > 0 && !this.stopped) this.entriesEmitter.fire(fresh);
+    return fresh.length;
+  }
+
+  /**
+   * Before resubscribing after a drop: if the entry just before the cursor is not one already held, the server's
+   * log was replaced (a restart empties it) and the cursor may point past its end. The whole log is then read again,
+   * only unseen entries are delivered, and the cursor becomes the server's log length. One small read otherwise,
+   * and none at 0 (a subscription from 0 gets the whole log anyway, de-duplicated) or while nothing is held to
+   * compare with (a caller-given `afterIndex` alone is taken on trust).
+   */
+  private async realign(signal: AbortSignal): Promise<void> {
+    if (this.index === 0 || this.seen.size === 0) return;
+    const { processId, channel, prvkey } = this.opts;
+    const [atCursor] = await this.client.channelRead(processId, channel, this.index - 1, 1, prvkey, { signal });
+    if (atCursor && this.seen.has(entryKey(atCursor))) return;
+    const log = await this.client.channelReadAll(processId, channel, prvkey, { signal });
+    this.accept(log);
+    this.index = log.length;
+  }
+
+  /** Reads the entries after the cursor in pages, so the next subscription's history frame stays small. */
+  private async catchUp(signal: AbortSignal): Promise<void> {
+    const { processId, channel, prvkey } = this.opts;
+    const backlog = await this.client.channelReadAll(processId, channel, prvkey, { from: this.index, signal });
+    this.accept(backlog);
+    this.index += backlog.length;
   }
 
   private async run(): Promise<void> {
@@ -118,6 +152,14 @@ export class ChannelStream implements Disposable {
       this.stop.signal.addEventListener('abort', onStop, { once: true });
       const watcher = this.watchState(sub);
       try {
+        if (this.verifyCursor) {
+          await this.realign(sub.signal);
+          this.verifyCursor = false;
+        }
+        if (this.readBacklog) {
+          await this.catchUp(sub.signal);
+          this.readBacklog = false;
+        }
         await this.client.subscribeChannel(processId, channel, prvkey, {
           afterSeq: this.index,
           timeout: this.opts.subscribeTimeoutSec ?? 30,
@@ -125,7 +167,7 @@ export class ChannelStream implements Disposable {
           onSubscribed: () => this.setStatus({ kind: 'live' }),
           callback: (batch) => {
             attempt = 0;
-            this.accept(batch);
+            this.index += this.accept(batch);
           },
         });
         attempt = 0;
@@ -134,6 +176,8 @@ export class ChannelStream implements Disposable {
         if (err instanceof ProcessEnded) return this.setStatus({ kind: 'ended', processState: err.state });
         const verdict = await this.classify(err);
         if (verdict === 'retry') {
+          this.verifyCursor = true;
+          if (err instanceof ReplyTooLargeError) this.readBacklog = true;
           attempt++;
           this.setStatus({ kind: 'reconnecting', attempt, reason: errorMessage(err) });
           await delay(backoffMs(attempt, this.opts.backoff), this.stop.signal).catch(() => undefined);

@@ -3,6 +3,7 @@
 
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { constants as bufferConstants } from 'node:buffer';
 import { setMaxListeners } from 'node:events';
 import { ColoniesTransportError } from './rpc';
 import { abortReason, InFlightLimiter, limiterFor } from './limiter';
@@ -13,8 +14,44 @@ export interface ServerAddress {
   tls?: boolean;
 }
 
+/**
+ * Default cap on one reply (HTTP body or WebSocket frame): 256 MiB. A channel message holds up to 10 MiB, about
+ * 18 MiB on the wire once base64 twice, so a read of ~14 maximal messages still fits; decoding then needs a few
+ * times that in memory. It also stays clear of Node's longest string (~512 MiB), past which decoding throws.
+ */
+export const DEFAULT_MAX_REPLY_BYTES = 256 * 1024 * 1024;
+
+/** Bytes whose UTF-8 text always fits in one JavaScript string. */
+const MAX_DECODABLE_BYTES = bufferConstants.MAX_STRING_LENGTH;
+
+/** The effective cap for a requested one: positive, and never past what can be decoded into a string. */
+export function replyCap(requested: number | undefined): number {
+  const n = requested === undefined || !(requested > 0) ? DEFAULT_MAX_REPLY_BYTES : Math.floor(requested);
+  return Math.min(n, MAX_DECODABLE_BYTES);
+}
+
+export function formatBytes(bytes: number): string {
+  const [unit, size] = bytes >= 1024 * 1024 ? ['MiB', bytes / (1024 * 1024)] : ['KiB', bytes / 1024];
+  return `${Number.isInteger(size) ? size : size.toFixed(1)} ${unit}`;
+}
+
+/** A reply over the size cap. Paged readers shrink their page when they see it. */
+export class ReplyTooLargeError extends ColoniesTransportError {
+  constructor(
+    what: string,
+    readonly limitBytes: number,
+  ) {
+    super(
+      `Server reply is larger than ${formatBytes(limitBytes)}; the client stopped reading it (${what}). Read channels in smaller pages, or raise maxReplyBytes`,
+      'protocol',
+    );
+  }
+}
+
 export interface TransportOptions extends ServerAddress {
   maxInFlight: number;
+  /** Largest reply body read, in bytes; see DEFAULT_MAX_REPLY_BYTES. */
+  maxReplyBytes?: number;
   /** TLS only: set false to accept self-signed certificates (development servers). */
   rejectUnauthorized?: boolean;
 }
@@ -34,20 +71,22 @@ export function originOf(addr: ServerAddress): string {
   return `${addr.tls ? 'https' : 'http'}://${host}:${addr.port}`;
 }
 
+/** Calls a transport must stop when it is disposed: each entry fails its call with a "disposed" error. */
+export type PendingCalls = Set<() => void>;
+
 /**
- * Runs `body` under a deadline and the caller's signal, with an AbortSignal that fires on either
- * (or on `dispose`). The returned promise rejects with a clear transport error in those cases.
+ * Runs `body` under a deadline and the caller's signal, with an AbortSignal that fires on either (or when the
+ * transport disposes, which walks `pending`). The returned promise rejects with a clear transport error in those
+ * cases. Error objects are built only when needed: most calls succeed, and thousands may be queued at once.
  */
 export function withDeadline<T>(
   what: string,
   timeoutMs: number,
   outer: AbortSignal | undefined,
-  disposeSignal: AbortSignal,
+  pending: PendingCalls,
   body: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const ctrl = new AbortController();
-  const timeoutErr = new ColoniesTransportError(`${what} timed out after ${formatMs(timeoutMs)}`, 'timeout');
-  const disposedErr = new ColoniesTransportError(`${what} was stopped because the ColonyOS client was disposed`, 'disposed');
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     const finish = (fn: () => void) => {
@@ -55,7 +94,7 @@ export function withDeadline<T>(
       settled = true;
       clearTimeout(timer);
       outer?.removeEventListener('abort', onOuter);
-      disposeSignal.removeEventListener('abort', onDispose);
+      pending.delete(onDispose);
       fn();
     };
     const fail = (err: Error) => {
@@ -63,12 +102,11 @@ export function withDeadline<T>(
       finish(() => reject(err));
     };
     const onOuter = () => fail(abortReason(outer!));
-    const onDispose = () => fail(disposedErr);
-    const timer = setTimeout(() => fail(timeoutErr), Math.max(1, timeoutMs));
+    const onDispose = () => fail(new ColoniesTransportError(`${what} was stopped because the ColonyOS client was disposed`, 'disposed'));
+    const timer = setTimeout(() => fail(new ColoniesTransportError(`${what} timed out after ${formatMs(timeoutMs)}`, 'timeout')), Math.max(1, timeoutMs));
     if (outer?.aborted) return onOuter();
-    if (disposeSignal.aborted) return onDispose();
     outer?.addEventListener('abort', onOuter, { once: true });
-    disposeSignal.addEventListener('abort', onDispose, { once: true });
+    pending.add(onDispose);
     body(ctrl.signal).then(
       (v) => finish(() => resolve(v)),
       (e: Error) => finish(() => reject(e)),
@@ -89,13 +127,16 @@ class StaleSocketError extends Error {
 export class HttpTransport {
   readonly origin: string;
   readonly limiter: InFlightLimiter;
+  readonly maxReplyBytes: number;
   private readonly agent: http.Agent;
   private readonly disposeCtrl = new AbortController();
+  private readonly pending: PendingCalls = new Set();
 
   constructor(private readonly opts: TransportOptions) {
     this.origin = originOf(opts);
     this.limiter = limiterFor(this.origin);
-    // Every queued or running call listens on this signal; hundreds at once are normal, not a leak.
+    this.maxReplyBytes = replyCap(opts.maxReplyBytes);
+    // Every open WebSocket subscription listens on this signal; dozens at once are normal, not a leak.
     setMaxListeners(0, this.disposeCtrl.signal);
     const agentOpts = { keepAlive: true, maxSockets: Math.max(1, opts.maxInFlight) };
     this.agent = opts.tls
@@ -117,7 +158,7 @@ export class HttpTransport {
     if (this.disposed) {
       return Promise.reject(new ColoniesTransportError(`${what} refused: the ColonyOS client was disposed`, 'disposed'));
     }
-    return withDeadline(what, timeoutMs, outer, this.disposeCtrl.signal, async (signal) => {
+    return withDeadline(what, timeoutMs, outer, this.pending, async (signal) => {
       const release = await this.limiter.acquire(this, this.opts.maxInFlight, signal);
       try {
         return await this.send(path, body, what, signal);
@@ -130,7 +171,9 @@ export class HttpTransport {
   dispose(): void {
     if (this.disposed) return;
     this.disposeCtrl.abort();
+    // Queued calls leave the shared queue in one pass first, so stopping them below finds nothing to remove there.
     this.limiter.rejectOwner(this, new ColoniesTransportError('The ColonyOS client was disposed', 'disposed'));
+    for (const stop of [...this.pending]) stop();
     this.agent.destroy();
   }
 
@@ -162,11 +205,33 @@ export class HttpTransport {
           signal,
         },
         (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          // Error listeners first: destroying the request below makes the response emit them.
           res.on('error', (err) => reject(this.networkError(what, err)));
           res.on('aborted', () => reject(this.networkError(what, new Error('response aborted'))));
+          const max = this.maxReplyBytes;
+          const tooLarge = () => {
+            chunks.length = 0;
+            reject(new ReplyTooLargeError(what, max));
+            req.destroy();
+          };
+          const chunks: Buffer[] = [];
+          let size = 0;
+          if (Number(res.headers['content-length']) > max) return tooLarge();
+          res.on('data', (c: Buffer) => {
+            if (size > max) return;
+            size += c.length;
+            if (size > max) tooLarge();
+            else chunks.push(c);
+          });
+          res.on('end', () => {
+            if (size > max) return;
+            // Nothing thrown in an event handler may escape: it would be an uncaught exception.
+            try {
+              resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks, size).toString('utf8') });
+            } catch (err) {
+              reject(new ColoniesTransportError(`${what} failed: the reply could not be decoded (${(err as Error).message})`, 'protocol', err));
+            }
+          });
         },
       );
       req.on('error', (err: Error & { code?: string }) => {

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ChannelSession, crypto } from '../../src/colonies/index';
 import type { ChannelController } from '../../src/panels/channelController';
-import type { EntryView, HostMessage, StatusView } from '../../src/panels/protocol';
+import { applyToRows, type EntryView, type HostMessage, type StatusView } from '../../src/panels/protocol';
 import { failOnUnhandledRejections, panelController, startChat, texts, until, type ChatSetup } from './helpers';
 
 describe('reliability: server restart mid-conversation', function () {
@@ -21,17 +21,10 @@ describe('reliability: server restart mid-conversation', function () {
   const posted: HostMessage[] = [];
   const logs: string[] = [];
 
-  /** What the webview shows: the latest status, and the rows after applying init/append/replace in order. */
+  /** What the webview shows: the latest status, and the rows after applying init and the entries messages in order. */
   const statusKinds = () => posted.flatMap((m) => (m.type === 'status' || m.type === 'init' ? [m.status.kind] : []));
   const lastStatus = (): StatusView['kind'] | undefined => statusKinds().at(-1);
-  const shownRows = () => {
-    let rows: EntryView[] = [];
-    for (const m of posted) {
-      if (m.type === 'init') rows = m.entries;
-      else if (m.type === 'entries') rows = m.mode === 'replace' ? m.entries : [...rows, ...m.entries];
-    }
-    return rows.map((r) => (r.body.kind === 'text' ? r.body.text : r.body.kind));
-  };
+  const shownRows = () => posted.reduce<EntryView[]>(applyToRows, []).map((r) => (r.body.kind === 'text' ? r.body.text : r.body.kind));
 
   before(async () => {
     chat = await startChat();
@@ -99,5 +92,27 @@ describe('reliability: server restart mid-conversation', function () {
     await executor.send('sent while reconnecting');
     await until(() => controller.transcript.length === have + 1, `the message sent while reconnecting (have ${controller.transcript.length - have} of 1)`, 20_000);
     assert.equal(texts(controller.transcript).at(-1), 'sent while reconnecting');
+  });
+
+  it('a second restart: a message sent before the panel is back arrives, and both sequences continue', async () => {
+    await until(() => lastStatus() === 'live', 'live');
+    const have = texts(controller.transcript);
+    const port = chat.colony.port;
+    await chat.colony.server.close();
+    await until(() => lastStatus() === 'reconnecting', 'the panel to say it is reconnecting');
+    await chat.colony.server.listen(port, '127.0.0.1');
+    // Likely before the panel's next attempt: the entry is then in the server's new log, not a live push.
+    const theirSeq = await executor.send('sent right after the restart');
+    assert.equal(theirSeq, 5, 'the executor continues after its 4 earlier messages');
+    await until(() => controller.transcript.length === have.length + 1, 'the message sent right after the restart', 30_000);
+    await until(() => lastStatus() === 'live', 'live again', 30_000);
+    const seq = await controller.send('four', 'data');
+    assert.equal(seq, 4, 'the panel continues after its 3 earlier messages, none of them on the server any more');
+    await until(() => controller.transcript.length === have.length + 2, 'the panel\'s own message');
+    assert.deepEqual(texts(controller.transcript), [...have, 'sent right after the restart', 'four']);
+    const serverLog = await chat.client().channelRead(chat.processId, chat.channel, 0, 0, chat.userKey);
+    assert.deepEqual(texts(serverLog), ['sent right after the restart', 'four']);
+    assert.deepEqual(serverLog.map((e) => e.sequence), [5, 4]);
+    await controller.flush();
   });
 });

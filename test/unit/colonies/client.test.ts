@@ -1,7 +1,10 @@
 import { strict as assert } from 'node:assert';
+import * as http from 'node:http';
 import * as net from 'node:net';
+import { getEventListeners } from 'node:events';
 import { ColoniesClient } from '../../../src/colonies/client';
 import { ColoniesError, ColoniesTransportError } from '../../../src/colonies/rpc';
+import { ReplyTooLargeError } from '../../../src/colonies/transport';
 import { crypto } from '../../../src/colonies/crypto';
 import { funcSpec } from '../../../src/colonies/funcspec';
 import { MAX_CHANNEL_PAYLOAD_BYTES } from '../../../src/colonies/entries';
@@ -185,6 +188,20 @@ describe('colonies/client over real sockets (purpose-built wire server)', functi
       assert.equal(server.sockets.size, 0, 'server saw the WebSocket close');
     });
 
+    it('dispose stops thousands of queued calls without one dispose listener per call', async () => {
+      server.api = () => ({ value: {}, delayMs: 2000 });
+      const c = make({ host: 'localhost', maxInFlight: 1 });
+      const calls = Array.from({ length: 1000 }, (_, i) => c.getProcess(`p${i}`, KEY));
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(c.inFlightStats.queued, 999);
+      const disposeSignal = (c as unknown as { transport: { disposeSignal: AbortSignal } }).transport.disposeSignal;
+      assert.equal(getEventListeners(disposeSignal, 'abort').length, 0);
+      c.dispose();
+      const results = await Promise.allSettled(calls);
+      assert.ok(results.every((r) => r.status === 'rejected' && isTransport('disposed', /getprocessmsg .*was stopped because the ColonyOS client was disposed/)(r.reason)));
+      assert.equal(c.inFlightStats.queued, 0);
+    });
+
     it('reports an unreachable server as a network error naming the address', async () => {
       const free = await new Promise<number>((resolve) => {
         const s = net.createServer().listen(0, '127.0.0.1', () => {
@@ -211,6 +228,58 @@ describe('colonies/client over real sockets (purpose-built wire server)', functi
 
     it('validates the port', () => {
       assert.throws(() => new ColoniesClient({ host: 'h', port: 0 }), /port between 1 and 65535/);
+    });
+  });
+
+  describe('reply size cap', () => {
+    const tooLarge = (limit: RegExp) => (e: unknown) =>
+      e instanceof ReplyTooLargeError && e.code === 'protocol' && limit.test(e.message) && /getprocessmsg to http:\/\/127\.0\.0\.1:\d+/.test(e.message);
+
+    it('refuses a streamed reply over maxReplyBytes with a clear error and keeps working', async () => {
+      let huge = true;
+      server.api = () => (huge ? { body: 'x'.repeat(3 * 1024 * 1024) } : { value: { processid: 'p', state: 1, prioritytime: 0 } });
+      const c = make({ maxReplyBytes: 1024 * 1024 });
+      await assert.rejects(c.getProcess('p', KEY), tooLarge(/^Server reply is larger than 1 MiB; /));
+      huge = false;
+      assert.equal((await c.getProcess('p', KEY)).processid, 'p');
+    });
+
+    it('refuses a reply whose Content-Length is over the cap before reading it', async () => {
+      const raw = http.createServer((req, res) => {
+        req.resume();
+        res.writeHead(200, { 'Content-Length': String(600 * 1024 * 1024) });
+        res.write('{"payloadtype":');
+      });
+      await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+      try {
+        const c = new ColoniesClient({ host: '127.0.0.1', port: (raw.address() as net.AddressInfo).port });
+        clients.push(c);
+        await assert.rejects(c.getProcess('p', KEY), tooLarge(/^Server reply is larger than 256 MiB; /));
+      } finally {
+        raw.closeAllConnections();
+        await new Promise<void>((r) => raw.close(() => r()));
+      }
+    });
+
+    it('refuses a WebSocket frame over the cap', async () => {
+      server.socket = (_req, ws) => ws.send(frame('subscribechannelmsg', [wireEntry('a', 1, 'y'.repeat(2 * 1024 * 1024))]));
+      const c = make({ maxReplyBytes: 1024 * 1024 });
+      await assert.rejects(c.subscribeChannel('p', 'chat', KEY), (e: unknown) => e instanceof ReplyTooLargeError && /^Server reply is larger than 1 MiB; .*Channel subscription chat/.test(e.message));
+    });
+
+    it('channelReadAll reads the log in pages, halving a page that is over the cap', async () => {
+      const log = Array.from({ length: 30 }, (_, i) => wireEntry('a', i + 1, `${i + 1}:${'z'.repeat(40 * 1024)}`));
+      server.api = (r) => {
+        const from = Number(r.msg.afterseq);
+        return { value: log.slice(from, from + Number(r.msg.limit)) };
+      };
+      const c = make({ maxReplyBytes: 256 * 1024 });
+      const all = await c.channelReadAll('p', 'chat', KEY);
+      assert.deepEqual(all.map((e) => e.sequence), log.map((e) => e.sequence));
+      const limits = server.requests.map((r) => r.msg.limit);
+      assert.deepEqual(limits.slice(0, 8), [200, 100, 50, 25, 13, 7, 4, 2]);
+      assert.ok(limits.slice(7).every((l) => l === 2));
+      assert.deepEqual(await c.channelReadAll('p', 'chat', KEY, { from: 28, pageSize: 2 }).then((es) => es.map((e) => e.sequence)), [29, 30]);
     });
   });
 

@@ -29,9 +29,11 @@ class ScriptedChannel {
   subscribers = new Set<WebSocket>();
   rejectAppends = 0;
   appendAttempts = 0;
-  private clock = 0;
-
-  constructor(server: WireServer) {
+  /** `clock` continues a previous server's timestamps, as a restarted server's clock does. */
+  constructor(
+    server: WireServer,
+    private clock = 0,
+  ) {
     server.api = (r) => this.api(r);
     server.socket = (r, ws) => this.subscribe(r, ws);
   }
@@ -109,7 +111,11 @@ describe('colonies/stream and session (purpose-built wire server)', function () 
     it('resumes after a dropped socket by index, never losing or repeating an entry, and ends with the process', async () => {
       const e = [wireEntry('a', 1, 'one'), wireEntry('b', 1, 'two', { timestamp: '2026-11-26T19:05:09.5+01:00' }), wireEntry('a', 2, 'three'), wireEntry('b', 2, 'four')];
       let state = 1;
-      server.api = (r) => ({ value: { processid: 'p', state, prioritytime: 0 } });
+      server.api = (r) => {
+        if (r.payloadtype !== 'channelreadmsg') return { value: { processid: 'p', state, prioritytime: 0 } };
+        const from = Number(r.msg.afterseq);
+        return { value: e.slice(from, from + Number(r.msg.limit)) };
+      };
       server.socket = (r, ws) => {
         const n = server.subscriptions.length;
         if (n === 1) {
@@ -130,6 +136,9 @@ describe('colonies/stream and session (purpose-built wire server)', function () 
       await until(() => s.status.kind === 'ended', 'ended');
       assert.deepEqual(got.map(text), ['one', 'two', 'three', 'four']);
       assert.deepEqual(server.subscriptions.map((r) => r.msg.afterseq), [0, 3, 4]);
+      // The cursor is confirmed after the drop by reading only the entry before it; no check after the timeout.
+      const reads = server.requests.filter((r) => r.payloadtype === 'channelreadmsg').map((r) => [r.msg.afterseq, r.msg.limit]);
+      assert.deepEqual(reads, [[2, 1]]);
       const reconnect = statuses.find((st) => st.kind === 'reconnecting');
       assert.ok(reconnect && reconnect.kind === 'reconnecting' && reconnect.attempt === 1 && /1006/.test(reconnect.reason), JSON.stringify(reconnect));
       assert.deepEqual(s.status, { kind: 'ended', processState: 2 });
@@ -137,8 +146,13 @@ describe('colonies/stream and session (purpose-built wire server)', function () 
     });
 
     it('starts after the entries it is given and drops re-deliveries of them', async () => {
-      const known = toChannelEntries([wireEntry('a', 1, 'old1'), wireEntry('a', 2, 'old2')]);
-      server.api = () => ({ value: { processid: 'p', state: 1, prioritytime: 0 } });
+      const log = [wireEntry('a', 1, 'old1'), wireEntry('a', 2, 'old2')];
+      const known = toChannelEntries(log);
+      server.api = (r) => {
+        if (r.payloadtype !== 'channelreadmsg') return { value: { processid: 'p', state: 1, prioritytime: 0 } };
+        const from = Number(r.msg.afterseq);
+        return { value: log.slice(from, from + Number(r.msg.limit)) };
+      };
       server.socket = (_r, ws) => {
         ws.send(frame('subscribechannelmsg', [wireEntry('a', 2, 'old2'), wireEntry('a', 3, 'new')]));
       };
@@ -147,6 +161,57 @@ describe('colonies/stream and session (purpose-built wire server)', function () 
       await until(() => got.length === 1, 'new entry');
       assert.equal(text(got[0]), 'new');
       assert.equal(server.subscriptions[0].msg.afterseq, 2);
+      // Resuming from held entries, the cursor is first checked against the server's log (one entry read).
+      const reads = server.requests.filter((r) => r.payloadtype === 'channelreadmsg').map((r) => [r.msg.afterseq, r.msg.limit]);
+      assert.deepEqual(reads, [[1, 1]]);
+    });
+
+    it('after a drop onto a replaced log (server restart), re-reads it, delivers only unseen entries, resumes at its length', async () => {
+      const ch = new ScriptedChannel(server);
+      ch.add('a', 1, 'one');
+      const two = ch.add('b', 1, 'two');
+      const { s, got, statuses } = stream();
+      s.start();
+      await until(() => got.length === 2 && s.status.kind === 'live', 'the first two entries, live');
+      // The restarted server lost 'one' but holds 'two' and a new 'three': same length, so a length check would pass.
+      await server.close();
+      await until(() => s.status.kind === 'reconnecting', 'reconnecting');
+      server = new WireServer();
+      const restarted = new ScriptedChannel(server, 10);
+      restarted.log.push(two);
+      restarted.add('a', 5, 'three');
+      await server.listen(port);
+      await until(() => got.length === 3 && s.status.kind === 'live', 'the entry appended while reconnecting, live');
+      restarted.add('b', 2, 'four');
+      await until(() => got.length === 4, 'a live push after the restart');
+      assert.deepEqual(got.map(text), ['one', 'two', 'three', 'four']);
+      assert.deepEqual(server.subscriptions.map((r) => r.msg.afterseq), [2]);
+      const reads = server.requests.filter((r) => r.payloadtype === 'channelreadmsg').map((r) => Number(r.msg.afterseq));
+      assert.deepEqual(reads.slice(0, 2), [1, 0], 'the cursor check, then the whole log from the start');
+      assert.equal(s.receivedCount, 3, 'the cursor is the server log length');
+      assert.ok(statuses.some((st) => st.kind === 'reconnecting'));
+    });
+
+    it('a history frame over the reply cap is read in pages instead, then the stream goes live', async () => {
+      const small = new ColoniesClient({ host: '127.0.0.1', port, timeoutMs: 3000, maxReplyBytes: 256 * 1024 });
+      disposables.push(small);
+      const ch = new ScriptedChannel(server);
+      const big = 'x'.repeat(40 * 1024);
+      for (let i = 1; i <= 12; i++) ch.add('a', i, `${i}:${big}`);
+      const s = new ChannelStream(small, { processId: 'p', channel: 'chat', prvkey: KEY, pollStateMs: 50, backoff: { initialMs: 20, maxMs: 100 } });
+      disposables.push(s);
+      const got: ChannelEntry[] = [];
+      const statuses: StreamStatus[] = [];
+      s.onEntries((b) => got.push(...b));
+      s.onStatus((st) => statuses.push(st));
+      s.start();
+      await until(() => got.length === 12 && s.status.kind === 'live', 'all twelve entries, live');
+      assert.deepEqual(got.map((e) => text(e).split(':')[0]), ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
+      assert.deepEqual(server.subscriptions.map((r) => r.msg.afterseq), [0, 12]);
+      const reason = statuses.find((st) => st.kind === 'reconnecting');
+      assert.ok(reason?.kind === 'reconnecting' && /^Server reply is larger than 256 KiB/.test(reason.reason), JSON.stringify(reason));
+      ch.add('b', 1, 'live');
+      await until(() => got.length === 13, 'a live push');
     });
 
     it('a 403 error frame is fatal and not retried', async () => {
@@ -218,6 +283,27 @@ describe('colonies/stream and session (purpose-built wire server)', function () 
       assert.deepEqual(session.entries.map(text), ['mine 1', 'mine 2', 'mine 3', 'mine 4', 'mine 5', 'theirs', 'hello again', 'bye']);
       assert.equal(session.endEntry && text(session.endEntry), 'bye');
       assert.equal(session.myId, ME);
+    });
+
+    it('after a server restart empties the log, keeps its transcript, receives what arrived meanwhile, and never reuses a sequence', async () => {
+      const ch = new ScriptedChannel(server);
+      ch.add(ME, 1, 'mine 1');
+      ch.add(OTHER, 1, 'theirs 1');
+      ch.add(ME, 2, 'mine 2');
+      const session = new ChannelSession(client, { processId: 'p', channel: 'chat', prvkey: KEY, pollStateMs: 50 });
+      disposables.push(session);
+      session.start();
+      await until(() => session.entries.length === 3 && session.status.kind === 'live', 'the transcript, live');
+      await server.close();
+      server = new WireServer();
+      const restarted = new ScriptedChannel(server, 10);
+      restarted.add(OTHER, 2, 'theirs 2');
+      await server.listen(port);
+      await until(() => session.entries.length === 4, 'the entry sent while the server was restarting');
+      assert.equal(await session.send('mine 3'), 3, 'continues after the highest own sequence it holds');
+      await until(() => session.entries.length === 5, 'its own new entry');
+      assert.deepEqual(session.entries.map(text), ['mine 1', 'theirs 1', 'mine 2', 'theirs 2', 'mine 3']);
+      assert.deepEqual(restarted.log.map((e) => [e.senderid === ME ? 'me' : 'other', e.sequence]), [['other', 2], ['me', 3]]);
     });
 
     it('retries rate-limited sends with backoff without reordering them', async () => {
