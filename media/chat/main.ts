@@ -72,6 +72,12 @@ let failedSend: { text: string; kind: SendKind; inReplyTo: number } | undefined;
 let requestCounter = 0;
 let firstInit = true;
 
+// Kept current by a ResizeObserver: reading clientWidth per estimate would force a layout per appended row.
+let listWidth = ui.list.clientWidth;
+new ResizeObserver(() => {
+  listWidth = ui.list.clientWidth; // layout is fresh in an observer callback
+}).observe(ui.list);
+
 const list: VirtualList<EntryView> = new VirtualList<EntryView>({
   scroller: ui.list,
   spacer: ui.spacer,
@@ -92,7 +98,7 @@ function estimateHeight(view: EntryView): number {
   const text = b.kind === 'text' || b.kind === 'json' ? b.text : '';
   let lines = 1;
   if (text) {
-    const width = Math.max(20, Math.floor((ui.list.clientWidth || 600) / 7.5));
+    const width = Math.max(20, Math.floor((listWidth || 600) / 7.5));
     for (const line of text.split('\n', 400)) lines += Math.max(1, Math.ceil(line.length / width));
     lines -= 1;
   }
@@ -155,19 +161,26 @@ function onHostMessage(m: HostMessage): void {
       saveState();
       return;
     }
-    case 'entries':
+    case 'entries': {
       if (m.mode === 'replace') {
         list.setItems(m.entries);
       } else {
-        const atBottom = following;
-        list.append(m.entries);
-        if (atBottom) list.scrollToBottom();
-        else unread += m.entries.length;
+        const before = list.length;
+        if (m.mode === 'append') list.append(m.entries);
+        else if (!list.splice(m.start, m.deleteCount, m.entries)) {
+          // Out of step with the host (a lost message): ask for the whole state again.
+          post({ type: 'webviewError', message: `splice at ${m.start} (${m.deleteCount} rows) does not fit ${before} shown rows; resyncing` });
+          post({ type: 'ready' });
+          return;
+        }
+        if (following) list.followBottom();
+        else unread += Math.max(0, list.length - before);
       }
       renderEmpty();
       renderReplyChip();
       updateJump();
       return;
+    }
     case 'status':
       setStatus(m.status, m.composer);
       renderEmpty();
@@ -262,8 +275,11 @@ function renderEmpty(): void {
 
 function updateJump(): void {
   if (following) unread = 0;
-  ui.jump.hidden = following || list.length === 0;
-  ui.jump.textContent = unread > 0 ? `Jump to latest (${unread} new)` : 'Jump to latest';
+  const hidden = following || list.length === 0;
+  const text = unread > 0 ? `Jump to latest (${unread} new)` : 'Jump to latest';
+  // Runs for every message and frame: write only changes, so the DOM is not dirtied needlessly.
+  if (ui.jump.hidden !== hidden) ui.jump.hidden = hidden;
+  if (ui.jump.textContent !== text) ui.jump.textContent = text;
 }
 
 // ---- reply ----

@@ -14,6 +14,9 @@ export interface VirtualListOptions<T extends { key: string }> {
   following?: () => boolean;
 }
 
+/** Synchronous renders (each a forced layout) allowed between two frames before appends wait for the frame. */
+const SYNC_FOLLOW_RENDERS_PER_FRAME = 2;
+
 interface Rendered<T> {
   el: HTMLElement;
   item: T;
@@ -31,6 +34,10 @@ export class VirtualList<T extends { key: string }> {
   private anchor: { key: string; delta: number } | undefined;
   /** Stick to the bottom on the next render (follow mode). */
   private pinBottom = false;
+  /** Stick to the bottom on the next render, if the view still follows the stream then. */
+  private followPending = false;
+  /** Synchronous follow renders since the last animation frame began. */
+  private followRendersThisFrame = 0;
 
   constructor(private readonly o: VirtualListOptions<T>) {
     o.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
@@ -97,6 +104,36 @@ export class VirtualList<T extends { key: string }> {
     this.schedule();
   }
 
+  /**
+   * Like Array.prototype.splice: rows inserted, removed or replaced anywhere. Rows after `start` move down; the
+   * first visible row keeps its place on screen. Renders on the next frame. Returns false when the range does not
+   * fit the list (the caller is out of step with its source).
+   */
+  splice(start: number, deleteCount: number, items: T[]): boolean {
+    if (start > this.items.length || start + deleteCount > this.items.length) return false;
+    if (!this.pinBottom && !this.followPending && start <= this.firstVisibleIndex()) this.captureAnchor();
+    const measured = new Map<string, number>();
+    for (let i = start; i < start + deleteCount; i++) measured.set(this.items[i].key, this.heights[i]);
+    const end = start + deleteCount;
+    const removed = this.items.slice(start, end);
+    const heights = items.map((it) => measured.get(it.key) ?? this.o.estimateHeight(it));
+    // concat, not splice(...items): a spread of thousands of arguments can overflow the stack.
+    this.items = this.items.slice(0, start).concat(items, this.items.slice(end));
+    this.heights = this.heights.slice(0, start).concat(heights, this.heights.slice(end));
+    for (const it of removed) this.indexByKey.delete(it.key);
+    for (let i = start; i < this.items.length; i++) this.indexByKey.set(this.items[i].key, i);
+    for (const [key, r] of this.rendered) {
+      const i = this.indexByKey.get(key);
+      if (i === undefined || this.items[i] !== r.item) {
+        r.el.remove();
+        this.rendered.delete(key);
+      }
+    }
+    this.invalidateFrom(start);
+    this.schedule();
+    return true;
+  }
+
   /** Re-renders one row (its content changed, e.g. highlight). */
   refresh(key: string): void {
     const r = this.rendered.get(key);
@@ -113,6 +150,21 @@ export class VirtualList<T extends { key: string }> {
 
   scrollToBottom(): void {
     this.pinBottom = true;
+    this.renderNow();
+  }
+
+  /**
+   * Follow mode for streamed rows: keeps the newest row in view. The first calls between two frames render at once
+   * (an ordinary stream shows each message without waiting); later ones wait for one render in the next frame,
+   * however many appends arrive (a render per message would force a layout each time: 10,000 took seconds).
+   */
+  followBottom(): void {
+    this.followPending = true;
+    if (this.followRendersThisFrame >= SYNC_FOLLOW_RENDERS_PER_FRAME) {
+      this.schedule();
+      return;
+    }
+    if (this.followRendersThisFrame++ === 0) requestAnimationFrame(() => (this.followRendersThisFrame = 0));
     this.renderNow();
   }
 
@@ -150,6 +202,11 @@ export class VirtualList<T extends { key: string }> {
 
   renderNow(keepAnchor = true): void {
     const s = this.o.scroller;
+    if (this.followPending) {
+      this.followPending = false;
+      // The user may have scrolled up since the append: then the anchor wins.
+      if (this.o.following?.() ?? true) this.pinBottom = true;
+    }
     if (keepAnchor && !this.pinBottom && !this.anchor && this.items.length > 0) this.captureAnchor();
     // Measuring can change heights, which moves rows: settle in a few passes.
     for (let pass = 0; pass < 4; pass++) {
@@ -187,6 +244,8 @@ export class VirtualList<T extends { key: string }> {
         this.o.scroller.appendChild(r.el);
       }
       r.el.style.transform = `translateY(${this.offsetOf(i)}px)`;
+      // Inserted rows above shift the index of a rendered row.
+      if (r.el.dataset.index !== String(i)) r.el.dataset.index = String(i);
       fresh.push({ el: r.el, index: i });
     }
     for (const [key, r] of this.rendered) {

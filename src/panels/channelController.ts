@@ -72,7 +72,10 @@ export class ChannelController {
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
   private disposed = false;
-  private pendingAppend: EntryView[] = [];
+  /** The rows the webview was last sent; the next flush posts only what differs from `views`. */
+  private shown: EntryView[] = [];
+  /** views[0..dirtyFrom) are the very objects in shown[0..dirtyFrom). */
+  private dirtyFrom = 0;
   private flushScheduled = false;
   private lastStatusJson = '';
   private writes: Promise<unknown> = Promise.resolve();
@@ -184,9 +187,9 @@ export class ChannelController {
 
   /** Sends the full state; for `ready` and whenever the webview may have missed messages (it was hidden). */
   resync(): void {
-    this.pendingAppend = [];
     this.lastStatusJson = JSON.stringify(this.view);
-    this.opts.post({ type: 'init', info: this.info, entries: this.views, ...this.view });
+    this.markShown();
+    this.opts.post({ type: 'init', info: this.info, entries: this.shown.slice(), ...this.view });
   }
 
   /** Handles one raw message from the webview; unknown or malformed ones are logged and ignored. */
@@ -277,25 +280,44 @@ export class ChannelController {
   private onSessionChange(session: ChannelSession, added: readonly ChannelEntry[]): void {
     if (session !== this.session || added.length === 0) return;
     const all = session.entries;
-    const appended =
-      all.length === this.entries.length + added.length &&
-      added.every((e, i) => entryKey(all[this.entries.length + i]) === entryKey(e));
+    const before = this.entries.length;
+    // The session only ever inserts, so everything landed at the end when the tail is exactly `added`.
+    const appended = all.length === before + added.length && added.every((e, i) => all[before + i] === e);
     if (appended) {
-      const fresh = all.slice(this.entries.length);
-      for (const e of fresh) {
+      for (const e of added) {
         this.entries.push(e);
         this.byKey.set(entryKey(e), e);
-        this.pendingAppend.push(this.builder.add(e));
+        this.views.push(this.builder.add(e));
       }
-      this.views.push(...this.pendingAppend.slice(this.pendingAppend.length - fresh.length));
-      this.track(this.opts.file.append(fresh, this.entries));
-      this.scheduleFlush();
+      this.track(this.opts.file.append(added, this.entries));
     } else {
-      this.replaceEntries(all);
+      let start = 0;
+      while (start < before && all[start] === this.entries[start]) start++;
+      this.entries = all.slice();
+      for (const e of added) this.byKey.set(entryKey(e), e);
+      this.rebuildViewsFrom(start);
       this.track(this.opts.file.rewrite(this.entries));
-      this.opts.post({ type: 'entries', mode: 'replace', entries: this.views });
     }
+    this.scheduleFlush();
     this.learnExecutor(added);
+  }
+
+  /**
+   * After entries were inserted at or after `start`: a view depends only on the entries before it (its reply parent),
+   * so the views before `start` stand, and later views are rebuilt, reusing those whose parent did not change.
+   */
+  private rebuildViewsFrom(start: number): void {
+    const previous = this.views;
+    const reusable = new Map(previous.slice(start).map((v) => [v.key, v]));
+    this.builder.reset();
+    for (let i = 0; i < start; i++) this.builder.note(this.entries[i], previous[i].key);
+    const views = previous.slice(0, start);
+    for (let i = start; i < this.entries.length; i++) {
+      const e = this.entries[i];
+      views.push(this.builder.add(e, reusable.get(entryKey(e))));
+    }
+    this.views = views;
+    this.dirtyFrom = Math.min(this.dirtyFrom, start);
   }
 
   /** An entry from someone other than us and the submitter is the executor's: the process was assigned. */
@@ -370,27 +392,54 @@ export class ChannelController {
     this.setParties(parties);
     if (this.entries.length === 0) return;
     this.replaceEntries(this.entries);
-    this.opts.post({ type: 'entries', mode: 'replace', entries: this.views });
+    this.markShown();
+    this.opts.post({ type: 'entries', mode: 'replace', entries: this.shown.slice() });
   }
 
   private replaceEntries(entries: readonly ChannelEntry[]): void {
     this.entries = entries.slice();
     this.byKey = new Map(this.entries.map((e) => [entryKey(e), e]));
     this.views = this.builder.all(this.entries);
-    this.pendingAppend = [];
+    this.dirtyFrom = 0;
+  }
+
+  /** The webview is being sent every view (init or replace). */
+  private markShown(): void {
+    this.shown = this.views.slice();
+    this.dirtyFrom = this.views.length;
   }
 
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    // Coalesces a burst of entries (a progress stream) into one message.
+    // Coalesces a burst of entries (a progress stream, or out-of-order arrivals) into one message.
     setTimeout(() => {
       this.flushScheduled = false;
-      if (this.pendingAppend.length === 0 || this.disposed) return;
-      const entries = this.pendingAppend;
-      this.pendingAppend = [];
-      this.opts.post({ type: 'entries', mode: 'append', entries });
+      if (!this.disposed) this.flushViews();
     }, 0);
+  }
+
+  /** Posts the difference between what the webview shows and `views`: an append, or one splice around the changes. */
+  private flushViews(): void {
+    const { shown, views } = this;
+    let start = Math.min(this.dirtyFrom, shown.length);
+    while (start < shown.length && start < views.length && shown[start] === views[start]) start++;
+    let shownEnd = shown.length;
+    let viewsEnd = views.length;
+    while (shownEnd > start && viewsEnd > start && shown[shownEnd - 1] === views[viewsEnd - 1]) {
+      shownEnd--;
+      viewsEnd--;
+    }
+    this.dirtyFrom = views.length;
+    if (start === shownEnd && start === viewsEnd) return;
+    const entries = views.slice(start, viewsEnd);
+    if (start === shown.length) {
+      for (const v of entries) shown.push(v);
+      this.opts.post({ type: 'entries', mode: 'append', entries });
+    } else {
+      this.shown = views.slice();
+      this.opts.post({ type: 'entries', mode: 'splice', start, deleteCount: shownEnd - start, entries });
+    }
   }
 
   private postStatus(): void {

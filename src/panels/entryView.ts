@@ -84,13 +84,20 @@ export class EntryViewBuilder {
     this.bySeq.clear();
   }
 
-  add(e: ChannelEntry): EntryView {
+  /** The view of `e`, the next entry in order; `previous` (its earlier view) is returned when its parent is unchanged. */
+  add(e: ChannelEntry, previous?: EntryView): EntryView {
     const key = entryKey(e);
-    const view = toEntryView(e, key, this.parties, this.findParent(e));
+    const parentKey = this.findParent(e);
+    const view = previous && previous.key === key && previous.parentKey === parentKey ? previous : toEntryView(e, key, this.parties, parentKey);
+    this.note(e, key);
+    return view;
+  }
+
+  /** Records `e` as the next entry in order without building its view (a rebuild replaying the unchanged start). */
+  note(e: ChannelEntry, key = entryKey(e)): void {
     let senders = this.bySeq.get(e.sequence);
     if (!senders) this.bySeq.set(e.sequence, (senders = new Map()));
     senders.set(e.senderid, key);
-    return view;
   }
 
   /** Views for a whole transcript, from scratch. */

@@ -65,7 +65,14 @@ export const SEND_KINDS: readonly SendKind[] = ['data', 'end', 'error'];
 // ---- host -> webview ----
 export type HostMessage =
   | { type: 'init'; info: PanelInfo; entries: EntryView[]; status: StatusView; composer: ComposerView }
-  | { type: 'entries'; mode: 'append' | 'replace'; entries: EntryView[] }
+  | { type: 'entries'; mode: 'append'; entries: EntryView[] }
+  | { type: 'entries'; mode: 'replace'; entries: EntryView[] }
+  /**
+   * Like Array.prototype.splice on the shown list: removes `deleteCount` rows at `start` and puts `entries` there.
+   * Sent when entries land before the end (a sender's lower sequence arrived late) or when the view of shown rows
+   * changed (a reply whose parent just arrived), so only what changed crosses the boundary.
+   */
+  | { type: 'entries'; mode: 'splice'; start: number; deleteCount: number; entries: EntryView[] }
   | { type: 'status'; status: StatusView; composer: ComposerView }
   | { type: 'sendResult'; requestId: string; ok: true; sequence: number }
   | { type: 'sendResult'; requestId: string; ok: false; error: string };
@@ -79,6 +86,20 @@ export type WebviewMessage =
   | { type: 'copyAll' }
   | { type: 'exportTranscript' }
   | { type: 'webviewError'; message: string };
+
+/** The rows shown after `m` when `rows` were shown before: what init and each `entries` mode mean. */
+export function applyToRows(rows: readonly EntryView[], m: HostMessage): EntryView[] {
+  if (m.type === 'init') return m.entries.slice();
+  if (m.type !== 'entries') return rows.slice();
+  switch (m.mode) {
+    case 'replace':
+      return m.entries.slice();
+    case 'append':
+      return [...rows, ...m.entries];
+    case 'splice':
+      return [...rows.slice(0, m.start), ...m.entries, ...rows.slice(m.start + m.deleteCount)];
+  }
+}
 
 /** State the webview keeps across reloads via setState; the serializer reads processId/channel from it. */
 export interface WebviewPersistedState {
@@ -98,6 +119,7 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown, max = 10_000): v is string => typeof v === 'string' && v.length <= max;
 const isSeq = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+const isIndex = (v: unknown): v is number => isSeq(v) && v >= 0;
 
 /** A message from the webview, or undefined with the reason when it is unknown or malformed. */
 export function parseWebviewMessage(raw: unknown): { ok: true; message: WebviewMessage } | { ok: false; reason: string } {
@@ -139,7 +161,9 @@ export function isHostMessage(raw: unknown): raw is HostMessage {
     case 'init':
       return isObj(raw.info) && Array.isArray(raw.entries) && raw.entries.every(isEntryView) && isObj(raw.status) && isObj(raw.composer);
     case 'entries':
-      return (raw.mode === 'append' || raw.mode === 'replace') && Array.isArray(raw.entries) && raw.entries.every(isEntryView);
+      if (!Array.isArray(raw.entries) || !raw.entries.every(isEntryView)) return false;
+      if (raw.mode === 'splice') return isIndex(raw.start) && isIndex(raw.deleteCount);
+      return raw.mode === 'append' || raw.mode === 'replace';
     case 'status':
       return isObj(raw.status) && isObj(raw.composer);
     case 'sendResult':

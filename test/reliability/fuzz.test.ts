@@ -13,7 +13,7 @@ import { failOnUnhandledRejections, panelController, startChat, until, type Chat
 import { mutateText, Random, randomValue } from './random';
 
 const HOST_FIELDS = [
-  'type', 'init', 'entries', 'status', 'sendResult', 'mode', 'append', 'replace', 'info', 'composer', 'enabled', 'reason', 'hint',
+  'type', 'init', 'entries', 'status', 'sendResult', 'mode', 'append', 'replace', 'splice', 'start', 'deleteCount', 'info', 'composer', 'enabled', 'reason', 'hint',
   'kind', 'live', 'reconnecting', 'finished', 'offline', 'error', 'attempt', 'state', 'message', 'requestId', 'ok', 'sequence',
   'key', 'inReplyTo', 'parentKey', 'sender', 'senderId', 'senderLabel', 'time', 'body', 'text', 'json', 'binary', 'empty',
   'size', 'hex', 'truncated', 'savable', 'processId', 'shortId', 'channel', 'funcname', 'colonyName', '__proto__',
@@ -51,6 +51,7 @@ function wellFormedHostMessages(): HostMessage[] {
     init(rows),
     { type: 'entries', mode: 'append', entries: rows.slice(0, 3) },
     { type: 'entries', mode: 'replace', entries: rows },
+    { type: 'entries', mode: 'splice', start: 2, deleteCount: 1, entries: rows.slice(4, 6) },
     { type: 'status', status: { kind: 'reconnecting', attempt: 2, reason: 'socket closed' }, composer: { enabled: false, reason: 'offline' } },
     { type: 'status', status: { kind: 'finished', state: 'SUCCESS' }, composer: { enabled: true, hint: 'hint' } },
     { type: 'sendResult', requestId: 'r1', ok: false, error: 'nope' },
@@ -109,7 +110,10 @@ describe('reliability: random and malformed input', function () {
       const posted = await chat.posted();
       await chat.close();
       for (const m of posted) assert.ok(parseWebviewMessage(m).ok, `posted a message outside the protocol: ${JSON.stringify(m).slice(0, 300)}`);
-      const reports = posted.filter((m) => m.type === 'webviewError').map((m) => String(m.message).split('\n')[0]);
+      // A splice that does not fit the shown rows is answered by design with a report and a resync request.
+      const reports = posted
+        .filter((m) => m.type === 'webviewError' && !/does not fit \d+ shown rows; resyncing$/.test(m.message))
+        .map((m) => String(m.message).split('\n')[0]);
       assert.deepEqual(chat.problems, [], 'page errors, console errors or CSP violations');
       assert.deepEqual(reports, [], 'the webview reported handler errors');
     });

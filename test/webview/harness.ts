@@ -242,6 +242,16 @@ export function entry(sender: string, sequence: number, payload: string | Uint8A
   };
 }
 
+/** A varied transcript: one-line, multi-line and JSON messages from both parties. */
+export function manyEntries(n: number): ChannelEntry[] {
+  const list: ChannelEntry[] = [];
+  for (let i = 1; i <= n; i++) {
+    const text = i % 7 === 0 ? `line one of ${i}\nline two\nline three` : i % 11 === 0 ? `{"step":${i},"ok":true}` : `message number ${i} ${'word '.repeat(i % 40)}`;
+    list.push(entry(i % 3 === 0 ? ME : EXECUTOR, i, text));
+  }
+  return list;
+}
+
 export function views(entries: ChannelEntry[]): EntryView[] {
   return new EntryViewBuilder({ myId: ME, initiatorId: ME, executorId: EXECUTOR }).all(entries);
 }
@@ -276,3 +286,23 @@ export function useChatPage(): { browser: ChatBrowser; chat: () => ChatPage } {
   });
   return { browser, chat: () => current! };
 }
+
+// ---- what the list shows ----
+export const domSize = (chat: ChatPage) => chat.page.evaluate(() => document.getElementsByTagName('*').length);
+export const atBottom = (chat: ChatPage) =>
+  chat.page.evaluate(() => {
+    const l = document.getElementById('list')!;
+    return l.scrollHeight - l.scrollTop - l.clientHeight <= 4;
+  });
+
+/** The rows whose boxes intersect the list's viewport, by their #sequence text. */
+export const visibleSeqs = (chat: ChatPage) =>
+  chat.page.evaluate(() => {
+    const l = document.getElementById('list')!.getBoundingClientRect();
+    return [...document.querySelectorAll('#list .row')]
+      .filter((r) => {
+        const b = r.getBoundingClientRect();
+        return b.bottom > l.top && b.top < l.bottom;
+      })
+      .map((r) => r.querySelector('.seq')?.textContent ?? r.textContent);
+  });

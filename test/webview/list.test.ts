@@ -1,35 +1,6 @@
 // The message list: virtualization, follow mode, replies, end/error rendering, keyboard navigation.
 import * as assert from 'node:assert/strict';
-import type { ChannelEntry } from '../../src/colonies/types';
-import { useChatPage, EXECUTOR, ME, entry, init, views, type ChatPage } from './harness';
-
-function manyEntries(n: number): ChannelEntry[] {
-  const list: ChannelEntry[] = [];
-  for (let i = 1; i <= n; i++) {
-    const text = i % 7 === 0 ? `line one of ${i}\nline two\nline three` : i % 11 === 0 ? `{"step":${i},"ok":true}` : `message number ${i} ${'word '.repeat(i % 40)}`;
-    list.push(entry(i % 3 === 0 ? ME : EXECUTOR, i, text));
-  }
-  return list;
-}
-
-const domSize = (chat: ChatPage) => chat.page.evaluate(() => document.getElementsByTagName('*').length);
-const atBottom = (chat: ChatPage) =>
-  chat.page.evaluate(() => {
-    const l = document.getElementById('list')!;
-    return l.scrollHeight - l.scrollTop - l.clientHeight <= 4;
-  });
-
-/** The rows whose boxes intersect the list's viewport, by their #sequence text. */
-const visibleSeqs = (chat: ChatPage) =>
-  chat.page.evaluate(() => {
-    const l = document.getElementById('list')!.getBoundingClientRect();
-    return [...document.querySelectorAll('#list .row')]
-      .filter((r) => {
-        const b = r.getBoundingClientRect();
-        return b.bottom > l.top && b.top < l.bottom;
-      })
-      .map((r) => r.querySelector('.seq')?.textContent ?? r.textContent);
-  });
+import { useChatPage, EXECUTOR, ME, atBottom, manyEntries, domSize, entry, init, views, visibleSeqs, type ChatPage } from './harness';
 
 describe('chat webview: message list', function () {
   this.timeout(120_000);

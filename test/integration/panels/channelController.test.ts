@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { crypto, entryText, funcSpec, type ColoniesClient } from '../../../src/colonies/index';
 import { startEchoExecutor, startProgressExecutor, type ExecutorHandle } from '../../../src/localcolony/executors/index';
 import { ChannelController } from '../../../src/panels/channelController';
-import type { EntryView, HostMessage, StatusView } from '../../../src/panels/protocol';
+import { applyToRows, type EntryView, type HostMessage, type StatusView } from '../../../src/panels/protocol';
 import { TranscriptStore } from '../../../src/panels/transcriptStore';
 import { CuttableProxy, addUser, registerExecutor, until } from '../helpers';
 import { needKey, unique, useTarget, type Target } from '../target';
@@ -19,7 +19,7 @@ interface Harness {
   copied: string[];
   /** The status most recently posted (init or status). */
   status(): StatusView | undefined;
-  /** What the webview would show: init, then appends and replaces applied in order. */
+  /** What the webview would show: init, then appends, splices and replaces applied in order. */
   shown(): EntryView[];
 }
 
@@ -91,14 +91,7 @@ describe('integration: channel panel host (controller + transcript store)', func
         const last = [...posted].reverse().find((m) => m.type === 'status' || m.type === 'init');
         return last && (last.type === 'status' || last.type === 'init') ? last.status : undefined;
       },
-      shown: () => {
-        let rows: EntryView[] = [];
-        for (const m of posted) {
-          if (m.type === 'init') rows = m.entries;
-          else if (m.type === 'entries') rows = m.mode === 'replace' ? m.entries : [...rows, ...m.entries];
-        }
-        return rows;
-      },
+      shown: () => posted.reduce<EntryView[]>(applyToRows, []),
     };
   }
 
@@ -251,6 +244,48 @@ describe('integration: channel panel host (controller + transcript store)', func
     await again.controller.flush();
     const onDisk = await store.open(p.processid, 'out').load();
     assert.deepEqual(onDisk.map(entryText), ['one', 'two', 'three (while closed)', 'four']);
+  });
+
+  it('puts an entry that arrives out of order in place with a splice of what changed, never a full replace', async function () {
+    const { ex, p } = await manualProcess(this);
+    await c.assign(t.colonyName, 5, ex.prvkey);
+    cleanup.push(() => c.close(p.processid, [], ex.prvkey).catch(() => undefined));
+    const h = await open(p.processid, 'out');
+    for (let i = 1; i <= 3; i++) await c.channelAppend(p.processid, 'out', i, `step ${i}`, ex.prvkey);
+    await until(() => h.shown().length === 3, 'three entries');
+    // The executor's step 5 lands before its step 4 (concurrent appends); the server orders one sender by sequence.
+    await c.channelAppend(p.processid, 'out', 5, 'step 5', ex.prvkey);
+    await until(() => h.shown().length === 4, 'step 5');
+    const postedBefore = h.posted.length;
+    await c.channelAppend(p.processid, 'out', 4, 'step 4', ex.prvkey);
+    await until(() => h.shown().length === 5, 'step 4');
+    assert.deepEqual(texts(h.shown()), ['step 1', 'step 2', 'step 3', 'step 4', 'step 5']);
+    const entryMessages = h.posted.slice(postedBefore).filter((m) => m.type === 'entries');
+    assert.equal(entryMessages.length, 1);
+    const splice = entryMessages[0];
+    assert.ok(splice.type === 'entries' && splice.mode === 'splice', `expected a splice, got ${JSON.stringify(splice).slice(0, 200)}`);
+    assert.deepEqual([splice.start, splice.deleteCount, texts(splice.entries)], [3, 0, ['step 4']], 'only the late entry crossed over');
+
+    // A reply that arrives before its parent: the parent's arrival also sends the reply's new view, which quotes it.
+    await c.channelAppend(p.processid, 'out', 7, 'about step 6', ex.prvkey, { inReplyTo: 6 });
+    await until(() => h.shown().length === 6, 'the reply');
+    assert.equal(h.shown()[5].parentKey, undefined);
+    const beforeParent = h.posted.length;
+    await c.channelAppend(p.processid, 'out', 6, 'step 6', ex.prvkey);
+    await until(() => h.shown().length === 7, 'the late parent');
+    const [parentSplice] = h.posted.slice(beforeParent).filter((m) => m.type === 'entries');
+    assert.ok(parentSplice.type === 'entries' && parentSplice.mode === 'splice');
+    assert.deepEqual([parentSplice.start, parentSplice.deleteCount, texts(parentSplice.entries)], [5, 1, ['step 6', 'about step 6']]);
+    const shown = h.shown();
+    assert.equal(shown[6].parentKey, shown[5].key, 'the reply now quotes its parent');
+    assert.ok(!h.posted.some((m) => m.type === 'entries' && m.mode === 'replace'), 'no full replace was sent');
+
+    // The controller's own state agrees with what the webview was sent, and so does the file.
+    await h.controller.handleMessage({ type: 'ready' });
+    assert.deepEqual(h.shown(), shown);
+    await h.controller.flush();
+    const onDisk = await store.open(p.processid, 'out').load();
+    assert.deepEqual(onDisk.map(entryText), ['step 1', 'step 2', 'step 3', 'step 4', 'step 5', 'step 6', 'about step 6']);
   });
 
   it('disables the composer with the reason for someone who is not a party of the channel', async function () {
