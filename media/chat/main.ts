@@ -71,6 +71,8 @@ let sending: { requestId: string; text: string; kind: SendKind; inReplyTo: numbe
 let failedSend: { text: string; kind: SendKind; inReplyTo: number } | undefined;
 let requestCounter = 0;
 let firstInit = true;
+/** The saved scroll anchor, when it is among older rows that the host sends after the newest ones. */
+let pendingAnchor: string | undefined;
 
 // Kept current by a ResizeObserver: reading clientWidth per estimate would force a layout per appended row.
 let listWidth = ui.list.clientWidth;
@@ -146,6 +148,7 @@ function onHostMessage(m: HostMessage): void {
         firstInit = false;
         restoreDraft();
         const anchor = persisted?.anchorKey ? list.indexOf(persisted.anchorKey) : -1;
+        pendingAnchor = anchor < 0 ? persisted?.anchorKey : undefined;
         if (anchor >= 0) {
           following = false;
           list.scrollToIndex(anchor, 'nearest');
@@ -173,13 +176,24 @@ function onHostMessage(m: HostMessage): void {
           post({ type: 'ready' });
           return;
         }
+        if (m.mode === 'splice' && m.deleteCount === 0 && m.entries.length > 0) {
+          // Older rows sent after the newest (a long transcript arrives newest first): quotes in the rows shown may
+          // name a parent that only now exists.
+          const inserted = new Set(m.entries.map((v) => v.key));
+          list.refreshWhere((v) => v.parentKey !== undefined && inserted.has(v.parentKey));
+          if (pendingAnchor && inserted.has(pendingAnchor)) {
+            following = false;
+            list.scrollToIndex(list.indexOf(pendingAnchor), 'nearest');
+            pendingAnchor = undefined;
+            return finishEntries();
+          }
+        } else {
+          pendingAnchor = undefined;
+        }
         if (following) list.followBottom();
         else unread += Math.max(0, list.length - before);
       }
-      renderEmpty();
-      renderReplyChip();
-      updateJump();
-      return;
+      return finishEntries();
     }
     case 'status':
       setStatus(m.status, m.composer);
@@ -206,6 +220,12 @@ function onHostMessage(m: HostMessage): void {
       saveState();
       return;
   }
+}
+
+function finishEntries(): void {
+  renderEmpty();
+  renderReplyChip();
+  updateJump();
 }
 
 function renderTitle(): void {

@@ -143,6 +143,11 @@ export class VirtualList<T extends { key: string }> {
     this.schedule();
   }
 
+  /** Re-renders the rendered rows that match (what they show depends on rows that just arrived). */
+  refreshWhere(match: (item: T) => boolean): void {
+    for (const [key, r] of this.rendered) if (match(r.item)) this.refresh(key);
+  }
+
   isAtBottom(slackPx = 4): boolean {
     const s = this.o.scroller;
     return s.scrollHeight - s.scrollTop - s.clientHeight <= slackPx;

@@ -52,6 +52,13 @@ export interface ChannelControllerOptions {
   onInfoChanged?: (info: PanelInfo) => void;
 }
 
+/**
+ * A long transcript goes to the webview newest first: the first message holds the newest rows, so they show at once;
+ * the older rows follow in messages of at most LATER_CHUNK_ROWS, each inserted above the rows already sent.
+ */
+export const FIRST_CHUNK_ROWS = 500;
+export const LATER_CHUNK_ROWS = 5000;
+
 const FINISHED_STATES = new Set([ProcessState.SUCCESS, ProcessState.FAILED, ProcessState.CANCELLED]);
 
 export class ChannelController {
@@ -79,6 +86,8 @@ export class ChannelController {
   private flushScheduled = false;
   private lastStatusJson = '';
   private writes: Promise<unknown> = Promise.resolve();
+  /** Transcript writes not yet started: they wait until the rows are posted, so encoding them never delays the view. */
+  private pendingWrite: { rewrite: boolean; added: ChannelEntry[] } | undefined;
 
   constructor(private readonly opts: ChannelControllerOptions) {
     this.processId = opts.processId;
@@ -189,7 +198,7 @@ export class ChannelController {
   resync(): void {
     this.lastStatusJson = JSON.stringify(this.view);
     this.markShown();
-    this.opts.post({ type: 'init', info: this.info, entries: this.shown.slice(), ...this.view });
+    this.postNewestFirst(0, this.shown, (entries) => this.opts.post({ type: 'init', info: this.info, entries, ...this.view }));
   }
 
   /** Handles one raw message from the webview; unknown or malformed ones are logged and ignored. */
@@ -221,6 +230,7 @@ export class ChannelController {
 
   /** Resolves when every transcript write so far has reached the disk. */
   async flush(): Promise<void> {
+    this.writePending();
     await this.writes;
     await this.opts.file.flush();
   }
@@ -228,6 +238,7 @@ export class ChannelController {
   dispose(): void {
     if (this.disposed) return;
     this.disconnect();
+    this.writePending();
     this.disposed = true;
   }
 
@@ -289,14 +300,14 @@ export class ChannelController {
         this.byKey.set(entryKey(e), e);
         this.views.push(this.builder.add(e));
       }
-      this.track(this.opts.file.append(added, this.entries));
+      this.queueWrite(added, false);
     } else {
       let start = 0;
       while (start < before && all[start] === this.entries[start]) start++;
       this.entries = all.slice();
       for (const e of added) this.byKey.set(entryKey(e), e);
       this.rebuildViewsFrom(start);
-      this.track(this.opts.file.rewrite(this.entries));
+      this.queueWrite(added, true);
     }
     this.scheduleFlush();
     this.learnExecutor(added);
@@ -393,7 +404,7 @@ export class ChannelController {
     if (this.entries.length === 0) return;
     this.replaceEntries(this.entries);
     this.markShown();
-    this.opts.post({ type: 'entries', mode: 'replace', entries: this.shown.slice() });
+    this.postNewestFirst(0, this.shown, (entries) => this.opts.post({ type: 'entries', mode: 'replace', entries }));
   }
 
   private replaceEntries(entries: readonly ChannelEntry[]): void {
@@ -415,8 +426,24 @@ export class ChannelController {
     // Coalesces a burst of entries (a progress stream, or out-of-order arrivals) into one message.
     setTimeout(() => {
       this.flushScheduled = false;
-      if (!this.disposed) this.flushViews();
+      if (this.disposed) return;
+      this.flushViews();
+      setTimeout(() => this.writePending(), 0);
     }, 0);
+  }
+
+  private queueWrite(added: readonly ChannelEntry[], rewrite: boolean): void {
+    const w = (this.pendingWrite ??= { rewrite: false, added: [] });
+    // A rewrite stores the whole transcript as it is when it runs, so it covers any appends queued with it.
+    if (rewrite) w.rewrite = true;
+    else for (const e of added) w.added.push(e);
+  }
+
+  private writePending(): void {
+    const w = this.pendingWrite;
+    if (!w) return;
+    this.pendingWrite = undefined;
+    this.track(w.rewrite ? this.opts.file.rewrite(this.entries) : this.opts.file.append(w.added, this.entries));
   }
 
   /** Posts the difference between what the webview shows and `views`: an append, or one splice around the changes. */
@@ -435,10 +462,23 @@ export class ChannelController {
     const entries = views.slice(start, viewsEnd);
     if (start === shown.length) {
       for (const v of entries) shown.push(v);
-      this.opts.post({ type: 'entries', mode: 'append', entries });
+      this.postNewestFirst(start, entries, (tail) => this.opts.post({ type: 'entries', mode: 'append', entries: tail }));
     } else {
       this.shown = views.slice();
-      this.opts.post({ type: 'entries', mode: 'splice', start, deleteCount: shownEnd - start, entries });
+      const deleteCount = shownEnd - start;
+      this.postNewestFirst(start, entries, (tail) => this.opts.post({ type: 'entries', mode: 'splice', start, deleteCount, entries: tail }));
+    }
+  }
+
+  /**
+   * Posts `rows`, which belong at `start` in the shown list: the newest FIRST_CHUNK_ROWS through `postFirst`, then the
+   * older ones as splices at `start`, nearest first, so each lands above the rows sent before it and the order holds.
+   */
+  private postNewestFirst(start: number, rows: readonly EntryView[], postFirst: (rows: EntryView[]) => void): void {
+    const cut = Math.max(0, rows.length - FIRST_CHUNK_ROWS);
+    postFirst(rows.slice(cut));
+    for (let end = cut; end > 0; end -= LATER_CHUNK_ROWS) {
+      this.opts.post({ type: 'entries', mode: 'splice', start, deleteCount: 0, entries: rows.slice(Math.max(0, end - LATER_CHUNK_ROWS), end) });
     }
   }
 

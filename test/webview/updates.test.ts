@@ -1,8 +1,13 @@
 // Streams of small updates: many single-entry appends (rendered once per frame, not once per message) and the
 // `splice` message that puts late entries at their place in the list.
 import * as assert from 'node:assert/strict';
-import type { EntryView } from '../../src/panels/protocol';
-import { useChatPage, EXECUTOR, ME, atBottom, domSize, entry, init, manyEntries, views, visibleSeqs, type ChatPage } from './harness';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ChannelController, FIRST_CHUNK_ROWS } from '../../src/panels/channelController';
+import type { EntryView, HostMessage } from '../../src/panels/protocol';
+import { TranscriptStore } from '../../src/panels/transcriptStore';
+import { useChatPage, EXECUTOR, INFO, ME, atBottom, domSize, entry, init, manyEntries, views, visibleSeqs, type ChatPage } from './harness';
 
 /** Waits for two animation frames, so a render scheduled for the next frame has run. */
 const frames = (chat: ChatPage) => chat.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -155,5 +160,50 @@ describe('chat webview: streamed updates', function () {
     assert.deepEqual(posted.map((m) => m.type), ['webviewError', 'ready']);
     assert.match(posted[0].message, /does not fit 2 shown rows/);
     assert.deepEqual(await renderedRows(chat), [[0, 1], [1, 2]], 'the list was left as it was');
+  });
+  it('shows a long stored transcript newest first, then all of it in order, with quotes of older rows resolved', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colonyos-chunks-'));
+    try {
+      const count = FIRST_CHUNK_ROWS * 3 + 7;
+      const stored = manyEntries(count);
+      // The newest message replies to the first one, which only arrives with the older rows.
+      stored[count - 1] = entry(EXECUTOR, count, 'about the very first message', { inreplyto: 1 });
+      stored[0] = entry(ME, 1, 'the very first message');
+      const file = new TranscriptStore(dir).open(INFO.processId, 'chat');
+      await file.rewrite(stored);
+      const posted: HostMessage[] = [];
+      const controller = new ChannelController({
+        processId: INFO.processId,
+        channel: 'chat',
+        file,
+        post: (m) => posted.push(m),
+        actions: { savePayload: async () => undefined, copyText: async () => undefined, exportTranscript: async () => undefined },
+        log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      });
+      await controller.load();
+      await controller.handleMessage({ type: 'ready' });
+      controller.dispose();
+      const entryCounts = posted.filter((m) => m.type === 'init' || m.type === 'entries').map((m) => ('entries' in m ? m.entries.length : 0));
+      assert.equal(entryCounts[0], FIRST_CHUNK_ROWS, 'the first message holds only the newest rows');
+      assert.equal(entryCounts.reduce((a, b) => a + b, 0), count);
+
+      await chat.send(posted[0]);
+      assert.ok((await visibleSeqs(chat)).includes(`#${count}`), 'the newest message shows before the older rows arrive');
+      const quote = () => chat.page.evaluate((n) => document.querySelector(`#list .row[data-index="${n}"] .quote`)?.textContent ?? '', FIRST_CHUNK_ROWS - 1);
+      assert.match(await quote(), /not in this transcript/);
+      for (const m of posted.slice(1)) await chat.send(m);
+      await frames(chat);
+      assert.ok(await atBottom(chat), 'still at the newest message after the older rows went in above');
+      const last = await chat.page.evaluate((n) => document.querySelector(`#list .row[data-index="${n}"] .quote`)?.textContent ?? '', count - 1);
+      assert.match(last, /bbbbbbbbbbbb #1(?!\d)/, 'the quote names its parent once that arrived');
+      assert.match(last, /the very first message/);
+      const atEnd = await renderedRows(chat);
+      assert.equal(atEnd.at(-1)![0], count - 1, `${count} rows in the list`);
+      await scrollToTop(chat);
+      const atTop = await renderedRows(chat);
+      assert.ok(atTop[0][0] === 0 && atTop.every(([i, seq]) => seq === i + 1), JSON.stringify(atTop));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

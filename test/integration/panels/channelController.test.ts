@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { crypto, entryText, funcSpec, type ColoniesClient } from '../../../src/colonies/index';
 import { startEchoExecutor, startProgressExecutor, type ExecutorHandle } from '../../../src/localcolony/executors/index';
-import { ChannelController } from '../../../src/panels/channelController';
+import { ChannelController, FIRST_CHUNK_ROWS } from '../../../src/panels/channelController';
 import { applyToRows, type EntryView, type HostMessage, type StatusView } from '../../../src/panels/protocol';
 import { TranscriptStore } from '../../../src/panels/transcriptStore';
 import { CuttableProxy, addUser, registerExecutor, until } from '../helpers';
@@ -286,6 +286,28 @@ describe('integration: channel panel host (controller + transcript store)', func
     await h.controller.flush();
     const onDisk = await store.open(p.processid, 'out').load();
     assert.deepEqual(onDisk.map(entryText), ['step 1', 'step 2', 'step 3', 'step 4', 'step 5', 'step 6', 'about step 6']);
+  });
+
+  it('sends a long channel history newest first, then the older rows above them, keeping order, count and the file', async function () {
+    const { ex, p } = await manualProcess(this);
+    await c.assign(t.colonyName, 5, ex.prvkey);
+    cleanup.push(() => c.close(p.processid, [], ex.prvkey).catch(() => undefined));
+    const count = FIRST_CHUNK_ROWS + 120;
+    for (let i = 1; i <= count; i++) await c.channelAppend(p.processid, 'out', i, `history ${i}`, ex.prvkey, i === count ? { inReplyTo: 1 } : {});
+    const h = await open(p.processid, 'out');
+    await until(() => h.shown().length === count, 'the whole history');
+    const entryMessages = h.posted.filter((m) => m.type === 'entries' || m.type === 'init').filter((m) => 'entries' in m && m.entries.length > 0);
+    const [first, ...rest] = entryMessages;
+    assert.ok(first.type === 'entries' && first.mode === 'append');
+    assert.deepEqual(texts(first.entries).slice(-2), [`history ${count - 1}`, `history ${count}`], 'the newest rows come first');
+    assert.equal(first.entries.length, FIRST_CHUNK_ROWS);
+    assert.ok(rest.every((m) => m.type === 'entries' && m.mode === 'splice' && m.start === 0 && m.deleteCount === 0), 'the older rows go in above');
+    const shown = h.shown();
+    assert.deepEqual(texts(shown), Array.from({ length: count }, (_, i) => `history ${i + 1}`));
+    assert.equal(shown[count - 1].parentKey, shown[0].key, 'the newest row quotes the oldest one');
+    await h.controller.flush();
+    const onDisk = await store.open(p.processid, 'out').load();
+    assert.equal(onDisk.length, count);
   });
 
   it('disables the composer with the reason for someone who is not a party of the channel', async function () {
