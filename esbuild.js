@@ -7,17 +7,20 @@ const path = require('node:path');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-const common = {
+/** Options shared by every bundle; `prod` minifies and drops source maps. */
+const commonFor = (prod) => ({
   bundle: true,
-  minify: production,
-  sourcemap: !production,
+  minify: prod,
+  sourcemap: !prod,
   sourcesContent: false,
   logLevel: 'warning',
   legalComments: 'none',
-};
+});
+const common = commonFor(production);
 
-const nodeEntry = (entry, outfile, extra = {}) => ({
-  ...common,
+/** A Node/CommonJS bundle (the extension, the local colony); also used by bench/extension.ts to measure the bundle. */
+const nodeEntry = (entry, outfile, extra = {}, prod = production) => ({
+  ...commonFor(prod),
   entryPoints: [entry],
   outfile,
   platform: 'node',
@@ -66,7 +69,11 @@ async function main() {
   copyStatic();
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+module.exports = { nodeEntry };
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -6,6 +6,7 @@
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { round } from './lib/stats';
@@ -15,23 +16,17 @@ const HOST_SAMPLES = 3;
 
 const REPO = path.resolve(__dirname, '..');
 
+/** The very options `node esbuild.js --production` uses for dist/extension.js (esbuild.js exports them). */
+function productionNodeBuild(entry: string, outfile: string): esbuild.BuildOptions {
+  const config = createRequire(__filename)(path.join(REPO, 'esbuild.js')) as {
+    nodeEntry(entry: string, outfile: string, extra: object, prod: boolean): esbuild.BuildOptions;
+  };
+  return config.nodeEntry(entry, outfile, {}, true);
+}
+
 /** Builds like esbuild.js --production; returns the largest inputs by their bytes in the output. */
 async function buildProduction(outfile: string): Promise<[string, number][]> {
-  const result = await esbuild.build({
-    metafile: true,
-    entryPoints: [path.join(REPO, 'src/extension.ts')],
-    outfile,
-    bundle: true,
-    minify: true,
-    sourcemap: false,
-    sourcesContent: false,
-    legalComments: 'none',
-    logLevel: 'warning',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    external: ['vscode', 'bufferutil', 'utf-8-validate'],
-  });
+  const result = await esbuild.build({ ...productionNodeBuild(path.join(REPO, 'src/extension.ts'), outfile), metafile: true, logLevel: 'warning' });
   const inputs = Object.values(result.metafile.outputs)[0].inputs;
   const byPackage = new Map<string, number>();
   for (const [file, info] of Object.entries(inputs)) {
