@@ -112,6 +112,14 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     const state = this.connection.state;
     // No profile: return nothing so the view's welcome content (Add Connection / Start Local Colony) shows.
     if (!profile) return [];
+    if (state.kind === 'noKey' && profile.name === LOCAL_PROFILE_NAME) {
+      // Start Local Colony always stores this key, so a missing one means this window is not running the colony
+      // (it stops with the window that started it; some hosts also drop their secrets on reload).
+      return [
+        errorNode('error:localstopped', 'The local colony is not running', 'The local colony runs inside VS Code and stops with the window that started it. Start it again to get a fresh colony with demo executors.', 'debug-disconnect'),
+        actionNode('action:startlocal', 'Start Local Colony', 'colonyos.startLocalColony', 'play'),
+      ];
+    }
     if (state.kind === 'noKey') {
       return [
         errorNode('error:nokey', `Connection "${profile.name}" has no private key`, 'Set the private key of this connection (kept in VS Code Secret Storage).', 'key'),

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { openChannelFromTree, sendAndAwaitReply, startLocalColony, submitSpec } from './chatScenario';
-import { editorTab, openWorkbench, treeRowLabels, type Workbench } from './workbench';
+import { editorTab, openWorkbench, runCommand, treeRowLabels, webviewContent, type Workbench } from './workbench';
 
 describe('e2e: chat with the echo executor', function () {
   this.timeout(300_000);
@@ -57,5 +57,24 @@ describe('e2e: chat with the echo executor', function () {
     await sendAndAwaitReply(wb, chat, 'Hello!', 'You said: Hello!');
     const list = (await chat.locator('#list').innerText()).replace(/\s+/g, ' ');
     assert.ok(list.indexOf('Hello!') < list.indexOf('You said: Hello!'), `message order in the transcript: ${list}`);
+  });
+
+  it('restores the chat panel with its transcript after a window reload', async () => {
+    // A reload restarts the extension host, and the in-host local colony with it: what the panel shows after the
+    // reload comes from the serializer and the transcript kept in workspace storage, not from the server.
+    // The command shuts the window down cleanly (editor state saved), as a person's reload does; page.reload() races it.
+    await Promise.all([wb.page.waitForEvent('load', { timeout: 60_000 }), runCommand(wb.page, 'Developer: Reload Window')]);
+    await wb.page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+    await editorTab(wb.page, '#chat').waitFor({ timeout: 60_000 });
+    await editorTab(wb.page, '#chat').click();
+    const restored = webviewContent(wb.page);
+    await restored.locator('#list').getByText('You said: Hello!', { exact: true }).first().waitFor({ timeout: 60_000 });
+    const list = (await restored.locator('#list').innerText()).replace(/\s+/g, ' ');
+    assert.ok(list.indexOf('Hello!') < list.indexOf('You said: Hello!'), `restored transcript: ${list}`);
+    assert.match(await restored.locator('#title-process').innerText(), new RegExp(shortId.slice(0, 12)));
+    // The colony died with the old extension host; the tree says so and offers to start a new one.
+    await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'The local colony is not running' }).waitFor({ timeout: 60_000 });
+    await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Start Local Colony' }).waitFor({ timeout: 60_000 });
+    await wb.screenshot('16-restored-after-reload');
   });
 });
