@@ -1,6 +1,7 @@
 // CLI: `npm run localcolony -- [--port 50080] [--host 127.0.0.1] [--demo]`. Prints the COLONIES_* variables
 // to export, runs until SIGINT/SIGTERM, then stops cleanly.
 import { startLocalColony } from './index';
+import { stopOnSignals } from './signals';
 
 interface CliOptions {
   port: number;
@@ -63,21 +64,7 @@ async function main(): Promise<void> {
   for (const [k, v] of Object.entries(colony.env)) process.stdout.write(`export ${k}=${v}\n`);
   process.stdout.write('\nPress Ctrl+C to stop.\n');
 
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`\n${signal}: stopping local colony...\n`);
-    colony.stop().then(
-      () => process.exit(0),
-      (err) => {
-        process.stderr.write(`Failed to stop cleanly: ${String(err)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals('local colony', () => colony.stop());
 }
 
 main().catch((err: unknown) => {

@@ -6,6 +6,7 @@
 
 import { optionsFromEnv } from './env';
 import { startEchoExecutor, startProgressExecutor, type ExecutorHandle, type ExecutorOptions } from './index';
+import { stopOnSignals } from '../signals';
 
 const USAGE = 'Usage: executor echo|progress [--name <executor name>] [--verbose]';
 
@@ -27,21 +28,7 @@ async function main(): Promise<void> {
   const handle: ExecutorHandle = kind === 'echo' ? await startEchoExecutor(opts) : await startProgressExecutor(opts);
   process.stdout.write(`${kind} executor ${handle.executorName} (id ${handle.executorId}) running; Ctrl+C to stop.\n`);
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`${signal}: stopping ${handle.executorName}...\n`);
-    handle.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`Failed to stop cleanly: ${String(err)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals(handle.executorName, () => handle.stop());
 }
 
 main().catch((err: unknown) => {
