@@ -1,7 +1,8 @@
 // Request envelopes and reply envelopes, byte for byte as the server writes them (protocol §2.2, §2.3).
 import { recoverId } from '../colonies/crypto';
 import { stringifyJson } from '../colonies/json';
-import { GoJsonError, goDecode, goParse, isStdBase64 } from './gojson';
+import { isStrictBase64 } from '../colonies/rpc';
+import { GoJsonError, goDecode, goParse } from './gojson';
 import type { GoStruct } from './gojson';
 import { RPC_MSG } from './schemas';
 
@@ -68,7 +69,7 @@ export function parseEnvelope(body: Uint8Array | string): EnvelopeResult {
 /** base64.StdEncoding.DecodeString; on error the server proceeds with an empty string. */
 export function decodePayload(payload: string): Buffer {
   const clean = payload.replace(/[\r\n]/g, '');
-  return isStdBase64(clean) ? Buffer.from(clean, 'base64') : Buffer.alloc(0);
+  return isStrictBase64(clean) ? Buffer.from(clean, 'base64') : Buffer.alloc(0);
 }
 
 function isHexByte(c: number): boolean {

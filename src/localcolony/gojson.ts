@@ -1,6 +1,7 @@
 // Go encoding/json semantics for what the local colony receives: the syntax errors carry Go's exact texts
 // (the envelope's 400 body shows them), and decoding into a schema follows Go's rules (unknown keys ignored,
 // missing keys keep zero values, case-insensitive key matching, null leaves the zero value, strict types).
+import { isStrictBase64 } from '../colonies/rpc';
 
 export type GoValue =
   | { k: 'obj'; entries: Array<[string, GoValue]> }
@@ -299,23 +300,6 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const RFC3339_RE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
-function isB64Char(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
-}
-
-/**
- * base64.StdEncoding's acceptance (padding required), in a linear scan: a regex over a multi-megabyte
- * payload overflows V8's regexp stack.
- */
-export function isStdBase64(s: string): boolean {
-  const n = s.length;
-  if (n % 4 !== 0) return false;
-  let pad = 0;
-  if (n > 0 && s.charCodeAt(n - 1) === 61) pad = s.charCodeAt(n - 2) === 61 ? 2 : 1;
-  for (let i = 0; i < n - pad; i++) if (!isB64Char(s.charCodeAt(i))) return false;
-  return true;
-}
-
 /** Go zero value for a schema (what a missing or null field holds). */
 export function zeroValue(s: Schema): unknown {
   if (typeof s === 'string') {
@@ -381,7 +365,7 @@ function decodeInto(v: GoValue, s: Schema, ctx: Ctx, current: unknown): unknown 
       case 'bytes':
         if (v.k === 'str') {
           const clean = v.v.replace(/[\r\n]/g, '');
-          if (!isStdBase64(clean)) throw new GoJsonError('illegal base64 data at input byte 0');
+          if (!isStrictBase64(clean)) throw new GoJsonError('illegal base64 data at input byte 0');
           return Buffer.from(clean, 'base64');
         }
         if (v.k === 'arr') {
