@@ -6,7 +6,7 @@ import type { ConnectionServiceImpl } from '../../../src/connection/connectionSe
 import type { LocalColonyController } from '../../../src/connection/localColonyController';
 import type { ChannelPanels } from '../../../src/panels/index';
 import { activeExtension } from '../helpers';
-import { waitFor as eventually } from '../../integration/tree/waitFor';
+import { waitFor as eventually } from '../../support/poll';
 
 interface Api {
   connection: ConnectionServiceImpl;

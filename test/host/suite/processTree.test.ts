@@ -7,7 +7,7 @@ import type { LocalColonyController } from '../../../src/connection/localColonyC
 import type { ProcessTree } from '../../../src/views/index';
 import type { TreeNode } from '../../../src/views/treeNodes';
 import { activeExtension } from '../helpers';
-import { waitFor as eventually } from '../../integration/tree/waitFor';
+import { waitFor as eventually } from '../../support/poll';
 
 interface Api {
   connection: ConnectionServiceImpl;

@@ -4,17 +4,11 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Process, ProcessGraph } from '../../../src/colonies/types';
 import { activeExtension } from '../helpers';
+import { poll } from '../../support/poll';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, limitMs = 20_000): Promise<T> {
-  const end = Date.now() + limitMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await sleep(200);
-  }
+/** Polls every 200 ms; a throwing check fails at once. */
+function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, limitMs = 20_000): Promise<T> {
+  return poll(check, { what, limitMs, stepMs: 200, retryErrors: false });
 }
 
 function workspaceFile(name: string): vscode.Uri {

@@ -7,6 +7,7 @@ import { parseJson } from '../../../src/colonies/json';
 import { createEnvelope } from '../../../src/colonies/rpc';
 import { startLocalColony } from '../../../src/localcolony';
 import type { LocalColony, StartLocalColonyOptions } from '../../../src/localcolony';
+import { poll } from '../../support/poll';
 
 export interface RawReply {
   status: number;
@@ -199,13 +200,7 @@ export async function openWs(port: number): Promise<WsProbe> {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Polls until `fn` returns a truthy value (no timing assertion: just a bounded wait). */
-export async function eventually<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 10_000, stepMs = 50): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(stepMs);
-  }
+/** Polls until `fn` returns a truthy value (no timing assertion: just a bounded wait); errors fail at once. */
+export function eventually<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 10_000, stepMs = 50): Promise<T> {
+  return poll(async () => (await fn()) || undefined, { what: 'the condition', limitMs: timeoutMs, stepMs, retryErrors: false });
 }

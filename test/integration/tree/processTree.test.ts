@@ -9,7 +9,7 @@ import { LogCursor } from '../../../src/views/logLines';
 import { ProcessTreeModel, MAX_PER_STATE } from '../../../src/views/processTreeModel';
 import { ProcessWatcher } from '../../../src/views/processWatcher';
 import { STATE_ORDER, processContextValue } from '../../../src/views/stateMapping';
-import { waitFor as eventually } from './waitFor';
+import { waitFor as eventually } from '../../support/poll';
 
 
 describe('process tree against a local colony', function () {

@@ -8,19 +8,15 @@ import { ColoniesError } from '../../../src/colonies/rpc';
 import { MAX_CHANNEL_PAYLOAD_BYTES, toChannelEntries } from '../../../src/colonies/entries';
 import type { ChannelEntry } from '../../../src/colonies/types';
 import { errorEnvelope, frame, WireServer, wireEntry, type WireRequest } from './wire-server';
+import { poll } from '../../support/poll';
 
 const KEY = crypto.generatePrivateKey();
 const ME = crypto.id(KEY);
 const OTHER = 'e'.repeat(64);
 
 const text = (e: ChannelEntry) => Buffer.from(e.payload).toString();
-const until = async (cond: () => boolean, what: string, ms = 8000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+const until = (cond: () => boolean, what: string, ms = 8000) =>
+  poll(() => (cond() ? true : undefined), { what, limitMs: ms, stepMs: 10, retryErrors: false });
 
 /** A scripted channel log on the wire server: index-based reads, per-append pushes, optional rate limiting. */
 class ScriptedChannel {
