@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { packageExtension } from './package.mjs';
 import { REPO_ROOT } from './vscode-server.mjs';
 
@@ -62,6 +63,14 @@ function parseMochaCounts(text) {
   };
 }
 
+/** Mocha's failure details (from its last "N failing" line on), cut to a size a CI log keeps, to repeat at the end. */
+export function failureDetails(text, maxChars = 6000) {
+  const starts = [...text.matchAll(/^\s*\d+ failing\b/gm)];
+  if (starts.length === 0) return '';
+  const details = text.slice(starts[starts.length - 1].index).trim();
+  return details.length > maxChars ? `${details.slice(0, maxChars)}\n[... ${details.length - maxChars} more characters above in the tier's output]` : details;
+}
+
 async function step(label, cmd, args) {
   console.log(`\n[test-all] ${label}: ${cmd} ${args.join(' ')}`);
   const { code } = await runCaptured(cmd, args);
@@ -94,7 +103,8 @@ async function runTier(tier) {
   else if (counts.passed + counts.failed === 0) problems.push('zero tests ran');
   // A tier that crashed without reporting a failing test still counts as one failure in the summary.
   const failed = counts.failed || (problems.length > 0 ? 1 : 0);
-  return { name: tier.name, ...counts, failed, ok: problems.length === 0, note: problems.join(', ') || `${seconds}s` };
+  const details = problems.length > 0 ? failureDetails(out) || out.trim().split('\n').slice(-40).join('\n') : '';
+  return { name: tier.name, ...counts, failed, ok: problems.length === 0, note: problems.join(', ') || `${seconds}s`, details };
 }
 
 async function main() {
@@ -109,6 +119,10 @@ async function main() {
   }
   for (const tier of TIERS) results.push(await runTier(tier));
 
+  // The failures again, last, so that a log cut to its tail still says what failed and why.
+  for (const r of results.filter((x) => x.details)) {
+    console.log(`\n[test-all] ===== failures in tier ${r.name} =====\n${r.details}`);
+  }
   console.log('\n[test-all] ===== summary =====');
   for (const r of results) {
     console.log(`[test-all] ${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(12)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${r.note})`);
@@ -118,7 +132,9 @@ async function main() {
   process.exit(results.every((r) => r.ok) ? 0 : 1);
 }
 
-main().catch((err) => {
-  console.error(`[test-all] ${err.stack ?? err}`);
-  process.exit(1);
-});
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(`[test-all] ${err.stack ?? err}`);
+    process.exit(1);
+  });
+}

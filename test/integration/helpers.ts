@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import { crypto, funcSpec, type ColoniesClient, type Process } from '../../src/colonies/index';
 import { startEchoExecutor, startProgressExecutor } from '../../src/localcolony/executors/index';
 import { unique, type Target } from './target';
-import { poll } from '../support/poll';
+import { until } from '../support/poll';
 
 export interface Identity {
   prvkey: string;
@@ -32,10 +32,7 @@ export async function addUser(client: ColoniesClient, t: Target, colonyPrvKey: s
   return { prvkey, id, name };
 }
 
-/** Waits for a synchronous condition (polled every 20 ms); a throwing condition fails at once. */
-export async function until(cond: () => boolean, what: string, ms = 15000): Promise<void> {
-  await poll(() => (cond() ? true : undefined), { what, limitMs: ms, stepMs: 20, retryErrors: false });
-}
+export { until };
 
 /** A TCP relay in front of the server so a test can cut every live connection, as a network failure would. */
 export class CuttableProxy {

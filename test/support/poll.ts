@@ -31,3 +31,8 @@ export async function poll<T>(check: () => T | undefined | Promise<T | undefined
 export function waitFor<T>(what: string, check: () => Promise<T | undefined>, limitMs = 20_000, stepMs = 150): Promise<T> {
   return poll(check, { what, limitMs, stepMs, retryErrors: true });
 }
+
+/** Waits for a synchronous condition; a throwing condition fails at once. */
+export async function until(cond: () => boolean, what: string, limitMs = 15_000, stepMs = 10): Promise<void> {
+  await poll(() => (cond() ? true : undefined), { what, limitMs, stepMs, retryErrors: false });
+}

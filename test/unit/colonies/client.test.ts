@@ -10,6 +10,7 @@ import { funcSpec } from '../../../src/colonies/funcspec';
 import { MAX_CHANNEL_PAYLOAD_BYTES } from '../../../src/colonies/entries';
 import { ProcessState } from '../../../src/colonies/types';
 import { errorEnvelope, frame, WireServer, wireEntry } from './wire-server';
+import { until } from '../../support/poll';
 
 const KEY = crypto.generatePrivateKey();
 const ME = crypto.id(KEY);
@@ -176,24 +177,21 @@ describe('colonies/client over real sockets (purpose-built wire server)', functi
       const inflight = c.getProcess('a', KEY);
       const queued = c.getProcess('b', KEY);
       const sub = c.subscribeChannel('p', 'chat', KEY, { timeout: 30 });
-      await new Promise((r) => setTimeout(r, 200));
-      assert.equal(server.sockets.size, 1);
+      await until(() => server.sockets.size === 1 && server.requests.length === 1, 'the subscription socket and the first call');
       c.dispose();
       await assert.rejects(inflight, isTransport('disposed'));
       await assert.rejects(queued, isTransport('disposed'));
       await assert.rejects(sub, isTransport('disposed'));
       await assert.rejects(c.getProcess('c', KEY), isTransport('disposed'));
       assert.ok(c.disposed);
-      for (let i = 0; i < 50 && server.sockets.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
-      assert.equal(server.sockets.size, 0, 'server saw the WebSocket close');
+      await until(() => server.sockets.size === 0, 'the server to see the WebSocket close');
     });
 
     it('dispose stops thousands of queued calls without one dispose listener per call', async () => {
       server.api = () => ({ value: {}, delayMs: 2000 });
       const c = make({ host: 'localhost', maxInFlight: 1 });
       const calls = Array.from({ length: 1000 }, (_, i) => c.getProcess(`p${i}`, KEY));
-      await new Promise((r) => setTimeout(r, 50));
-      assert.equal(c.inFlightStats.queued, 999);
+      await until(() => c.inFlightStats.queued === 999, '999 calls queued behind the one in flight');
       const disposeSignal = (c as unknown as { transport: { disposeSignal: AbortSignal } }).transport.disposeSignal;
       assert.equal(getEventListeners(disposeSignal, 'abort').length, 0);
       c.dispose();

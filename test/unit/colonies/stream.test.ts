@@ -8,15 +8,13 @@ import { ColoniesError } from '../../../src/colonies/rpc';
 import { MAX_CHANNEL_PAYLOAD_BYTES, toChannelEntries } from '../../../src/colonies/entries';
 import type { ChannelEntry } from '../../../src/colonies/types';
 import { errorEnvelope, frame, WireServer, wireEntry, type WireRequest } from './wire-server';
-import { poll } from '../../support/poll';
+import { until } from '../../support/poll';
 
 const KEY = crypto.generatePrivateKey();
 const ME = crypto.id(KEY);
 const OTHER = 'e'.repeat(64);
 
 const text = (e: ChannelEntry) => Buffer.from(e.payload).toString();
-const until = (cond: () => boolean, what: string, ms = 8000) =>
-  poll(() => (cond() ? true : undefined), { what, limitMs: ms, stepMs: 10, retryErrors: false });
 
 /** A scripted channel log on the wire server: index-based reads, per-append pushes, optional rate limiting. */
 class ScriptedChannel {
@@ -201,7 +199,8 @@ describe('colonies/stream and session (purpose-built wire server)', function () 
       s.onEntries((b) => got.push(...b));
       s.onStatus((st) => statuses.push(st));
       s.start();
-      await until(() => got.length === 12 && s.status.kind === 'live', 'all twelve entries, live');
+      // 'live' means the subscription was sent; wait for the server to have it too before checking what it received.
+      await until(() => got.length === 12 && s.status.kind === 'live' && server.subscriptions.length === 2, 'all twelve entries, live, resubscribed');
       assert.deepEqual(got.map((e) => text(e).split(':')[0]), ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
       assert.deepEqual(server.subscriptions.map((r) => r.msg.afterseq), [0, 12]);
       const reason = statuses.find((st) => st.kind === 'reconnecting');
@@ -339,7 +338,8 @@ describe('colonies/stream and session (purpose-built wire server)', function () 
       const changes: string[][] = [];
       session.onDidChange((ev) => changes.push(ev.added.map(text)));
       session.start();
-      await until(() => session.status.kind === 'live', 'live');
+      // Both entries must come as pushes, one frame each: wait until the server holds the subscription.
+      await until(() => session.status.kind === 'live' && ch.subscribers.size === 1, 'live, subscribed at the server');
       const later = ch.stamp();
       const earlier = '2026-11-26T19:05:09.000000000+01:00';
       ch.add(OTHER, 1, 'second', { timestamp: later });
