@@ -12,6 +12,7 @@ import {
   type WebviewMessage,
   type WebviewPersistedState,
 } from '../../src/panels/protocol';
+import { countLabel, findAll, keepPosition, type FindMatch, type FindQuery } from './find';
 import { renderRow, refreshTimes, summary } from './row';
 import { VirtualList } from './virtualList';
 
@@ -54,6 +55,14 @@ const ui = {
   send: $<HTMLButtonElement>('send'),
   disabled: $('composer-disabled'),
   copyAll: $<HTMLButtonElement>('copy-all'),
+  findOpen: $<HTMLButtonElement>('find-open'),
+  find: $('find'),
+  findInput: $<HTMLInputElement>('find-input'),
+  findCase: $<HTMLButtonElement>('find-case'),
+  findCount: $('find-count'),
+  findPrev: $<HTMLButtonElement>('find-prev'),
+  findNext: $<HTMLButtonElement>('find-next'),
+  findClose: $<HTMLButtonElement>('find-close'),
   exportBtn: $<HTMLButtonElement>('export'),
 };
 
@@ -90,6 +99,7 @@ const list: VirtualList<EntryView> = new VirtualList<EntryView>({
       parent: (v): EntryView | undefined => (v.parentKey ? list.itemAt(list.indexOf(v.parentKey)) : undefined),
       isHighlighted: (key) => key === highlightKey,
       isActive: (key) => key === activeKey,
+      find: (key) => (findState.query ? { query: findState.query, currentStart: currentMatch()?.key === key ? currentMatch()!.start : undefined } : undefined),
     }),
   onRendered: updateJump,
   following: () => following,
@@ -107,6 +117,128 @@ function estimateHeight(view: EntryView): number {
   const base = view.type === 'end' ? 34 : 52;
   return base + Math.min(lines, 2000) * 19 + (view.inReplyTo ? 30 : 0) + (b.kind === 'binary' ? 40 : 0);
 }
+
+// ---- find (every message, not only the rows on screen) ----
+const findState: { query?: FindQuery; matches: FindMatch[]; capped: boolean; current: number; stale: boolean } = {
+  matches: [],
+  capped: false,
+  current: -1,
+  stale: false,
+};
+
+function currentMatch(): FindMatch | undefined {
+  return findState.matches[findState.current];
+}
+
+function openFind(): void {
+  ui.find.hidden = false;
+  const selected = window.getSelection()?.toString() ?? '';
+  if (selected && !selected.includes('\n') && selected.length <= 200) ui.findInput.value = selected;
+  ui.findInput.focus();
+  ui.findInput.select();
+  runFind(true);
+}
+
+function closeFind(): void {
+  if (ui.find.hidden) return;
+  ui.find.hidden = true;
+  const shown = currentMatch();
+  findState.query = undefined;
+  findState.matches = [];
+  findState.current = -1;
+  list.rerenderAll();
+  if (shown) setActive(shown.key, true);
+  else ui.list.focus();
+}
+
+/** Searches the whole transcript for the input's text; `reveal` scrolls to the match it settles on. */
+function runFind(reveal: boolean): void {
+  const text = ui.findInput.value;
+  const query: FindQuery | undefined = text ? { text, matchCase: ui.findCase.getAttribute('aria-pressed') === 'true' } : undefined;
+  const previous = currentMatch();
+  const sameQuery = query && findState.query && query.text === findState.query.text && query.matchCase === findState.query.matchCase;
+  findState.query = query;
+  const result = query ? findAll(list.all, query) : { matches: [], capped: false };
+  findState.matches = result.matches;
+  findState.capped = result.capped;
+  findState.stale = false;
+  // A refresh keeps its place. A new query searches on from where the user is: the current match's row, or the first
+  // row on screen (wrapping to the newest match when nothing follows).
+  if (sameQuery) findState.current = keepPosition(result.matches, previous, (k) => list.indexOf(k));
+  else {
+    const at = previous ? list.indexOf(previous.key) : -1;
+    const from = at >= 0 ? at : list.firstVisibleIndex();
+    const fromStart = at >= 0 ? previous!.start : 0;
+    const next = result.matches.findIndex((m) => m.index > from || (m.index === from && m.start >= fromStart));
+    findState.current = next >= 0 ? next : result.matches.length - 1;
+  }
+  renderFindCount();
+  list.rerenderAll();
+  if (reveal) revealMatch();
+}
+
+function moveFind(delta: 1 | -1): void {
+  if (findState.stale) runFind(false);
+  const n = findState.matches.length;
+  if (n === 0) return;
+  findState.current = (findState.current + delta + n) % n;
+  renderFindCount();
+  list.rerenderAll();
+  revealMatch();
+}
+
+function revealMatch(): void {
+  const m = currentMatch();
+  if (!m) return;
+  list.scrollToIndex(list.indexOf(m.key), 'center');
+  // A match near the end can leave the view at the bottom: then it keeps following the stream.
+  following = list.isAtBottom();
+  setActive(m.key, false);
+  updateJump();
+}
+
+function renderFindCount(): void {
+  const text = findState.query ? countLabel(findState.current, findState.matches.length, findState.capped) : '';
+  ui.findCount.textContent = text;
+  ui.find.classList.toggle('no-results', !!findState.query && findState.matches.length === 0);
+  ui.findPrev.disabled = ui.findNext.disabled = findState.matches.length === 0;
+}
+
+/** The transcript changed under an open find: recount soon, keeping the current match, without moving the view. */
+let findRecountTimer: ReturnType<typeof setTimeout> | undefined;
+function transcriptChangedForFind(): void {
+  if (!findState.query) return;
+  findState.stale = true;
+  if (findRecountTimer) return;
+  findRecountTimer = setTimeout(() => {
+    findRecountTimer = undefined;
+    if (findState.query && findState.stale) runFind(false);
+  }, 150);
+}
+
+ui.findOpen.addEventListener('click', openFind);
+ui.findClose.addEventListener('click', closeFind);
+ui.findNext.addEventListener('click', () => moveFind(1));
+ui.findPrev.addEventListener('click', () => moveFind(-1));
+ui.findInput.addEventListener('input', () => runFind(true));
+ui.findCase.addEventListener('click', () => {
+  ui.findCase.setAttribute('aria-pressed', ui.findCase.getAttribute('aria-pressed') === 'true' ? 'false' : 'true');
+  runFind(true);
+});
+ui.find.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && e.target === ui.findInput) moveFind(e.shiftKey ? -1 : 1);
+  else if (e.key === 'Escape') closeFind();
+  else if (e.altKey && (e.key === 'c' || e.key === 'C')) ui.findCase.click();
+  else return;
+  e.preventDefault();
+  e.stopPropagation();
+});
+document.addEventListener('keydown', (e) => {
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && (e.key === 'f' || e.key === 'F')) openFind();
+  else if (e.key === 'F3' && !ui.find.hidden) moveFind(e.shiftKey ? -1 : 1);
+  else return;
+  e.preventDefault();
+});
 
 // ---- persisted state ----
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -161,6 +293,7 @@ function onHostMessage(m: HostMessage): void {
       setStatus(m.status, m.composer);
       renderEmpty();
       renderReplyChip();
+      transcriptChangedForFind();
       saveState();
       return;
     }
@@ -223,6 +356,7 @@ function onHostMessage(m: HostMessage): void {
 }
 
 function finishEntries(): void {
+  transcriptChangedForFind();
   renderEmpty();
   renderReplyChip();
   updateJump();

@@ -1,6 +1,7 @@
 // Builds one message row. Payloads come from executors and are untrusted: every piece of data goes in through
 // textContent or an attribute value, never through innerHTML.
 import type { EntryView } from '../../src/panels/protocol';
+import { appendHighlighted, type FindQuery } from './find';
 import { absoluteTime, relativeTime } from './time';
 
 export interface RowContext {
@@ -9,6 +10,8 @@ export interface RowContext {
   parent(view: EntryView): EntryView | undefined;
   isHighlighted(key: string): boolean;
   isActive(key: string): boolean;
+  /** The open find query, when it should be marked in this row, and where the current match is in it. */
+  find(key: string): { query: FindQuery; currentStart?: number } | undefined;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -59,16 +62,25 @@ function timeElement(view: EntryView, now: number): HTMLElement {
   return t;
 }
 
-function bodyElement(view: EntryView): HTMLElement | undefined {
+/** A body element holding `text`, with the find query's occurrences marked. */
+function textBody(tag: 'div' | 'pre', className: string, text: string, view: EntryView, ctx: RowContext): HTMLElement {
+  const found = ctx.find(view.key);
+  if (!found) return el(tag, className, text);
+  const body = el(tag, className);
+  appendHighlighted(body, text, found.query, found.currentStart);
+  return body;
+}
+
+function bodyElement(view: EntryView, ctx: RowContext): HTMLElement | undefined {
   const b = view.body;
   switch (b.kind) {
     case 'text': {
-      const body = el('div', 'body body-text', b.text);
+      const body = textBody('div', 'body body-text', b.text, view, ctx);
       if (b.truncated) body.appendChild(el('div', 'truncated', `… shown ${formatSize(b.text.length)} of ${formatSize(b.size)}; use Save Payload for the rest.`));
       return body;
     }
     case 'json':
-      return el('pre', 'body body-json', b.text);
+      return textBody('pre', 'body body-json', b.text, view, ctx);
     case 'binary': {
       const box = el('div', 'body body-binary');
       box.appendChild(el('div', 'binary-size', `Binary payload · ${formatSize(b.size)}`));
@@ -98,7 +110,7 @@ export function renderRow(view: EntryView, index: number, ctx: RowContext): HTML
     divider.appendChild(timeElement(view, ctx.now));
     divider.appendChild(el('span', 'end-line'));
     row.appendChild(divider);
-    const body = bodyElement(view);
+    const body = bodyElement(view, ctx);
     if (body) row.appendChild(body);
     row.appendChild(actions(view, true));
     return row;
@@ -115,7 +127,7 @@ export function renderRow(view: EntryView, index: number, ctx: RowContext): HTML
 
   if (view.inReplyTo) row.appendChild(quote(view, ctx));
   if (view.error) row.appendChild(el('div', 'server-error', `Server: ${view.error}`));
-  const body = bodyElement(view);
+  const body = bodyElement(view, ctx);
   if (body) row.appendChild(body);
   else if (!view.error) row.appendChild(el('div', 'body body-empty', '(empty message)'));
   return row;

@@ -143,6 +143,13 @@ export class VirtualList<T extends { key: string }> {
     this.schedule();
   }
 
+  /** Re-renders every row on screen now, keeping the view where it is (what all rows show changed, e.g. find marks). */
+  rerenderAll(): void {
+    for (const r of this.rendered.values()) r.el.remove();
+    this.rendered.clear();
+    this.renderNow();
+  }
+
   /** Re-renders the rendered rows that match (what they show depends on rows that just arrived). */
   refreshWhere(match: (item: T) => boolean): void {
     for (const [key, r] of this.rendered) if (match(r.item)) this.refresh(key);

@@ -61,6 +61,7 @@ export function renderChatHtml(o: ChatHtmlOptions): string {
       <span id="title-process" class="title-process"></span>
     </div>
     <div class="header-actions">
+      <button id="find-open" class="toolbar-button" type="button" title="Find in all messages (Ctrl+F)">Find</button>
       <button id="copy-all" class="toolbar-button" type="button" title="Copy the whole conversation as text">Copy all</button>
       <button id="export" class="toolbar-button" type="button" title="Export the transcript as Markdown or JSON Lines">Export…</button>
     </div>
@@ -69,6 +70,14 @@ export function renderChatHtml(o: ChatHtmlOptions): string {
   <div class="list-wrap">
     <div id="list" class="list" role="log" aria-live="polite" aria-relevant="additions" aria-label="Channel messages" tabindex="0">
       <div id="spacer" class="spacer"></div>
+    </div>
+    <div id="find" class="find" role="search" aria-label="Find in messages" hidden>
+      <input id="find-input" class="find-input" type="text" aria-label="Find in messages" placeholder="Find in all messages" spellcheck="false">
+      <button id="find-case" class="icon-button find-case" type="button" aria-pressed="false" aria-label="Match case" title="Match case (Alt+C)">Aa</button>
+      <span id="find-count" class="find-count" aria-live="polite"></span>
+      <button id="find-prev" class="icon-button" type="button" aria-label="Previous match" title="Previous match (Shift+Enter)">↑</button>
+      <button id="find-next" class="icon-button" type="button" aria-label="Next match" title="Next match (Enter)">↓</button>
+      <button id="find-close" class="icon-button" type="button" aria-label="Close find" title="Close (Escape)">✕</button>
     </div>
     <div id="empty" class="empty" hidden></div>
     <button id="jump" class="jump" type="button" hidden>Jump to latest</button>

@@ -68,7 +68,7 @@ export function registerChannelPanels(context: vscode.ExtensionContext, services
       CHANNEL_VIEW_TYPE,
       panelTitle({ channel, funcname: '', processId }),
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      { enableScripts: true, enableFindWidget: true, localResourceRoots: [mediaRoot(context.extensionUri)] },
+      { enableScripts: true, localResourceRoots: [mediaRoot(context.extensionUri)] },
     );
     adopt(webviewPanel, processId, channel);
   }

@@ -59,6 +59,23 @@ describe('e2e: chat with the echo executor', function () {
     assert.ok(list.indexOf('Hello!') < list.indexOf('You said: Hello!'), `message order in the transcript: ${list}`);
   });
 
+  it('Ctrl+F in the panel opens its own find bar, which searches the transcript', async () => {
+    // The real webview forwards Ctrl+F to the workbench too: only the panel's bar may answer it.
+    await chat.locator('#list').click();
+    await wb.page.keyboard.press('Control+f');
+    await chat.locator('#find-input').waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.page.keyboard.type('hello');
+    // "Hello!" and "You said: Hello!"; the search starts at the first row on screen.
+    await chat.locator('#find-count').getByText('1 of 2', { exact: true }).waitFor({ timeout: 30_000 });
+    assert.equal(await chat.locator('#list mark.find-hit').count(), 2, 'both messages are marked');
+    assert.equal(await wb.page.locator('.monaco-workbench .find-widget.visible').count(), 0, 'no VS Code find widget opened');
+    assert.ok(await chat.locator('#jump').isHidden(), 'both messages fit: the view still follows the stream');
+    await wb.screenshot('15b-find-in-chat');
+    await wb.page.keyboard.press('Escape');
+    await chat.locator('#find').waitFor({ state: 'hidden', timeout: 30_000 });
+    assert.equal(await chat.locator('#list mark').count(), 0);
+  });
+
   it('restores the chat panel with its transcript after a window reload', async () => {
     // A reload restarts the extension host, and the in-host local colony with it: what the panel shows after the
     // reload comes from the serializer and the transcript kept in workspace storage, not from the server.
