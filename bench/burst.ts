@@ -128,6 +128,25 @@ export async function runBurst(log: (line: string) => void): Promise<Record<stri
     const alone = await pageFigures(page, pageStart, 0);
     log(`  webview alone, 10,000 single-entry messages: newest row in the DOM after ${round(perMessage)} ms`);
     log(`    DOM elements ${alone.domNodes} (rows ${alone.rows}), long tasks ${alone.longTasks}, longest ${round(alone.longest)} ms, page heap ${round(alone.heapBytes / 1048576)} MiB`);
+
+    // Find over the same 10,000 messages: each keystroke searches the whole transcript, marks the rows on screen and
+    // scrolls to the match, synchronously in the input handler. Typed one character at a time, as a person does.
+    await p.locator('#find-open').click();
+    const find = await p.evaluate((query) => {
+      const input = document.getElementById('find-input') as HTMLInputElement;
+      const times: number[] = [];
+      for (let n = 1; n <= query.length; n++) {
+        input.value = query.slice(0, n);
+        const t0 = performance.now();
+        input.dispatchEvent(new Event('input'));
+        times.push(performance.now() - t0);
+      }
+      return { times, count: document.getElementById('find-count')!.textContent };
+    }, 'burst message 5000 ');
+    const sorted = [...find.times].sort((a, b) => a - b);
+    const findMedian = sorted[Math.floor(sorted.length / 2)];
+    const findMax = sorted[sorted.length - 1];
+    log(`  find in 10,000 messages, per keystroke of "burst message 5000 ": median ${round(findMedian)} ms, slowest ${round(findMax)} ms (ends at "${find.count}")`);
     return {
       burst_messages: COUNT,
       burst_render_ms: round(burstMs),
@@ -140,6 +159,8 @@ export async function runBurst(log: (line: string) => void): Promise<Record<stri
       burst_webview_messages_longest_task_ms: round(alone.longest),
       burst_webview_messages_dom_nodes: alone.domNodes,
       burst_webview_messages_heap_mib: round(alone.heapBytes / 1048576),
+      find_keystroke_median_ms: round(findMedian),
+      find_keystroke_max_ms: round(findMax),
     };
   } finally {
     controller?.dispose();
