@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   APT_PACKAGES, CHROMIUM_PATH, REPO_ROOT, defaultCodeServerDir, ensureAptPackages, ensureCodeServer, freePort, serverMainPath,
-  launchBrowser, startServer,
+  launchBrowser, linkExtension, startServer,
 } from './vscode-server.mjs';
 
 const USAGE = `Usage: npm run demo -- [options]
@@ -241,27 +241,14 @@ function connectionEnv(colony) {
   };
 }
 
-function readManifest() {
-  return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-}
-
-/**
- * The repository itself, linked into the server's extensions dir under the name an installed extension gets, so
- * the plain workbench URL loads it in any browser (no development payload). Reload the window after a rebuild.
- */
-function linkExtension(extensionsDir) {
-  const { publisher, name, version } = readManifest();
-  fs.mkdirSync(extensionsDir, { recursive: true });
-  fs.symlinkSync(REPO_ROOT, path.join(extensionsDir, `${publisher}.${name}-${version}`.toLowerCase()), 'dir');
-}
-
 async function startBrowserWorkbench(opts, codeServerDir, colony, workspace, cleanup) {
   const port = opts.port;
   setWorkspaceConnection(workspace, undefined);
   const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colonyos-demo-'));
   cleanup.push('removed the VS Code server data dir', async () => fs.rmSync(baseDir, { recursive: true, force: true }));
+  // The repository as an installed extension, in any browser; no smoke-test driver, so confirmations work.
   linkExtension(path.join(baseDir, 'extensions'));
-  const server = await startServer({ codeServerDir, baseDir, port, env: connectionEnv(colony), settings: connectionSettings(colony) });
+  const server = await startServer({ codeServerDir, baseDir, port, env: connectionEnv(colony), settings: connectionSettings(colony), smokeTestDriver: false });
   cleanup.push(`stopped the VS Code server (process group ${server.pid})`, () => server.stop(), server.pid);
   return { server, url: `${server.url}/?folder=${encodeURIComponent(workspace)}` };
 }

@@ -41,7 +41,12 @@ export function startServer(options?: {
   settings?: Record<string, unknown>;
   echo?: boolean;
   port?: number;
+  /** --enable-smoke-test-driver: needed for development/test payloads; refuses modal dialogs. Default true. */
+  smokeTestDriver?: boolean;
 }): Promise<VsCodeServer>;
+
+/** Links an extension folder (default: this repository) into an extensions dir as if it were installed. */
+export function linkExtension(extensionsDir: string, extensionDir?: string): void;
 
 export interface HeadlessBrowser {
   context: BrowserContext;

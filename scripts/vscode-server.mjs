@@ -191,6 +191,16 @@ const DEFAULT_USER_SETTINGS = {
 };
 
 /** Server and user data dirs plus isolated XDG dirs, all under one base dir. */
+/**
+ * Links an extension folder (by default this repository) into an extensions dir under the name an installed
+ * extension gets, so the plain workbench URL loads it without a development payload. Reload the window after a rebuild.
+ */
+export function linkExtension(extensionsDir, extensionDir = REPO_ROOT) {
+  const { publisher, name, version } = JSON.parse(fs.readFileSync(path.join(extensionDir, 'package.json'), 'utf8'));
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  fs.symlinkSync(extensionDir, path.join(extensionsDir, `${publisher}.${name}-${version}`.toLowerCase()), 'dir');
+}
+
 function serverDirs(baseDir) {
   const dirs = {
     baseDir,
@@ -240,8 +250,12 @@ export function installVsix({ vsixPath, baseDir, codeServerDir = defaultCodeServ
  * @param {object} [options.settings]      user settings merged over the defaults
  * @param {boolean} [options.echo]         copy server output to stderr (always written to <baseDir>/server.log)
  * @param {number} [options.port]          a fixed port (the demo lets people choose one); a free one by default
+ * @param {boolean} [options.smokeTestDriver] pass --enable-smoke-test-driver (default true). Only with it does the
+ *   workbench honour the extensionDevelopmentPath / extensionTestsPath payload, but it also refuses every modal dialog
+ *   ("DialogService: refused to show dialog in tests"), so a workbench that a person uses (the demo) or whose
+ *   confirmations a test answers runs without it, with the extension linked into the extensions dir instead.
  */
-export async function startServer({ codeServerDir = defaultCodeServerDir(), baseDir, env = {}, settings = {}, echo = false, port: fixedPort } = {}) {
+export async function startServer({ codeServerDir = defaultCodeServerDir(), baseDir, env = {}, settings = {}, echo = false, port: fixedPort, smokeTestDriver = true } = {}) {
   const ownsBaseDir = !baseDir;
   const dirs = serverDirs(baseDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'colonyos-vscode-')));
   const userDir = path.join(dirs.dataDir, 'User');
@@ -253,7 +267,7 @@ export async function startServer({ codeServerDir = defaultCodeServerDir(), base
   const logFd = fs.openSync(logPath, 'a');
   const args = [
     serverMainPath(codeServerDir), '--host', '127.0.0.1', '--port', String(port),
-    '--without-connection-token', '--accept-server-license-terms', '--enable-smoke-test-driver',
+    '--without-connection-token', '--accept-server-license-terms', ...(smokeTestDriver ? ['--enable-smoke-test-driver'] : []),
     ...dirArgs(dirs), '--disable-telemetry', '--disable-workspace-trust',
   ];
   // detached => setsid: the server, its file watchers and extension hosts share one process group we can kill.

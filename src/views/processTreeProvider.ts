@@ -29,6 +29,9 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly groupNodes = new Map<ProcessState, TreeNode>(STATE_ORDER.map((s) => [s, { kind: 'group', state: s }]));
   private readonly processNodes = new Map<string, Extract<TreeNode, { kind: 'process' }>>();
+  private readonly changedGroups = new Set<ProcessState>();
+  private readonly groupLoads = new Set<ProcessState>();
+  private readonly groupLoadErrors = new Map<ProcessState, unknown>();
   private readonly subscriptions: { dispose(): void }[] = [];
   /** Called when the tree shows a group's children, i.e. the group is expanded. */
   onGroupShown: () => void = () => undefined;
@@ -40,8 +43,10 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   ) {
     this.subscriptions.push(
       model.onDidChange((change) => {
-        if (change.kind === 'all') this.changeEmitter.fire();
-        else if (change.kind === 'group') this.changeEmitter.fire(this.groupNodes.get(change.state));
+        if (change.kind === 'all') {
+          this.changedGroups.clear();
+          this.changeEmitter.fire();
+        } else if (change.kind === 'group') this.groupChanged(change.state);
         else {
           const node = this.processNodes.get(change.processId);
           if (node) this.changeEmitter.fire(node);
@@ -53,6 +58,36 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 
   refresh(): void {
     this.changeEmitter.fire();
+  }
+
+  /**
+   * Group changes of one model update reach the tree as one refresh. A process that moved (Waiting → Cancelled) is
+   * in two groups' changes: refreshed separately, VS Code may fetch the new group's children while the old group
+   * still holds the same element id, and it fails with "Element with id … is already registered". Refreshing their
+   * parent, the colony node, re-fetches both groups in one pass.
+   */
+  private groupChanged(state: ProcessState): void {
+    if (this.changedGroups.size === 0) queueMicrotask(() => this.flushGroupChanges());
+    this.changedGroups.add(state);
+  }
+
+  private loadGroup(state: ProcessState): void {
+    if (this.groupLoads.has(state)) return;
+    this.groupLoads.add(state);
+    this.model
+      .loadGroup(state)
+      .catch((err: unknown) => void this.groupLoadErrors.set(state, err))
+      .finally(() => {
+        this.groupLoads.delete(state);
+        this.groupChanged(state);
+      });
+  }
+
+  private flushGroupChanges(): void {
+    const states = [...this.changedGroups];
+    this.changedGroups.clear();
+    if (states.length === 1) this.changeEmitter.fire(this.groupNodes.get(states[0]));
+    else if (states.length > 1) this.changeEmitter.fire(COLONY_NODE);
   }
 
   groupNode(state: ProcessState): TreeNode {
@@ -158,19 +193,26 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     return [COLONY_NODE];
   }
 
-  private async groupChildren(state: ProcessState): Promise<TreeNode[]> {
+  /**
+   * Never waits: VS Code does not serialize fetches of one parent's children, and two overlapping fetches that
+   * both await a load register the same process ids twice ("Element with id … is already registered"). A group
+   * that is not loaded yet shows "Loading…" and is refreshed when its list arrives.
+   */
+  private groupChildren(state: ProcessState): TreeNode[] {
     this.model.setExpanded(state, true);
     this.onGroupShown();
-    let group = this.model.group(state);
+    const group = this.model.group(state);
     if (!group.loaded) {
-      try {
-        await this.model.loadGroup(state);
-      } catch (err) {
-        const d = describeError(err, this.errorContext());
+      const failed = this.groupLoadErrors.get(state);
+      if (failed !== undefined) {
+        // Shown until a later refresh loads the group (expanded groups are part of every refresh).
+        const d = describeError(failed, this.errorContext());
         return [errorNode(`error:group:${state}`, firstSentence(d.message), d.message, 'warning')];
       }
-      group = this.model.group(state);
+      this.loadGroup(state);
+      return [messageNode({ id: `message:loading:${state}`, label: 'Loading…', icon: 'loading~spin' })];
     }
+    this.groupLoadErrors.delete(state);
     const nodes: TreeNode[] = group.processes.map((p) => this.processNode(p));
     if (group.truncated) nodes.push({ kind: 'more', state });
     if (nodes.length === 0) nodes.push({ kind: 'empty', state });

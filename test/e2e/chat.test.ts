@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { openChannelFromTree, sendAndAwaitReply, startLocalColony, submitSpec } from './chatScenario';
-import { editorTab, openWorkbench, runCommand, treeRowLabels, webviewContent, type Workbench } from './workbench';
+import { contextMenuAction, editorTab, modalDialog, openWorkbench, runCommand, treeRowLabels, treeRows, webviewContent, type Workbench } from './workbench';
 
 describe('e2e: chat with the echo executor', function () {
   this.timeout(300_000);
@@ -74,6 +74,48 @@ describe('e2e: chat with the echo executor', function () {
     await wb.page.keyboard.press('Escape');
     await chat.locator('#find').waitFor({ state: 'hidden', timeout: 30_000 });
     assert.equal(await chat.locator('#list mark').count(), 0);
+  });
+
+  it('cancels a waiting process from its context menu once confirmed, then removes it', async () => {
+    // The demo's train-model waits for a GPU executor that never comes.
+    const waiting = treeRows(pane, 'train-model').first();
+    await waiting.waitFor({ timeout: 60_000 });
+    const id = /\b([0-9a-f]{8})\b/.exec(await waiting.locator('.label-description').innerText())?.[1];
+    assert.ok(id, 'the row shows the short process id');
+    const row = () => treeRows(pane, id).first();
+    const dialog = modalDialog(wb.page);
+
+    // Dismissing the question changes nothing.
+    await contextMenuAction(wb.page, row(), 'Cancel Process');
+    await dialog.waitFor({ timeout: 30_000 });
+    assert.match(await dialog.innerText(), new RegExp(`Cancel process "train-model" \\(${id}`));
+    assert.match(await dialog.innerText(), /It will not be assigned to an executor/);
+    await wb.page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+    assert.match((await row().getAttribute('aria-label')) ?? '', /train-model, Waiting/);
+
+    await contextMenuAction(wb.page, row(), 'Cancel Process');
+    await dialog.getByRole('button', { name: 'Cancel Process' }).click();
+    // It leaves Waiting for Cancelled. The group is expanded here if it is collapsed, again if a click landed while
+    // the tree was re-rendering the move.
+    const cancelledGroup = treeRows(pane, /^Cancelled/).first();
+    const cancelledRow = pane.locator(`.monaco-list-row[aria-label^="train-model, Cancelled"]`).filter({ hasText: id });
+    const deadline = Date.now() + 60_000;
+    while (!(await cancelledRow.isVisible())) {
+      assert.ok(Date.now() < deadline, `process ${id} never showed under Cancelled`);
+      if ((await cancelledGroup.getAttribute('aria-expanded')) === 'false') await cancelledGroup.click();
+      await cancelledRow.waitFor({ timeout: 2_000 }).catch(() => undefined);
+    }
+    await wb.screenshot('15c-cancelled');
+
+    await contextMenuAction(wb.page, row(), 'Remove Process');
+    assert.match(await dialog.innerText(), /deleted from the server\. This cannot be undone/);
+    await dialog.getByRole('button', { name: 'Remove Process' }).click();
+    await row().waitFor({ state: 'detached', timeout: 60_000 });
+    // The move between groups refreshed the tree in one pass (two separate group refreshes once made VS Code
+    // report the element as registered twice), and nothing else went wrong on the way.
+    const errors = wb.page.locator('.notifications-toasts .notification-toast').filter({ has: wb.page.locator('.codicon-error') });
+    assert.deepEqual(await errors.allInnerTexts(), []);
   });
 
   it('restores the chat panel with its transcript after a window reload', async () => {

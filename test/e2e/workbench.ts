@@ -1,12 +1,13 @@
 // Drives the real VS Code workbench (VS Code server + headless Chromium) for end-to-end tests.
-// The extension is loaded either from a packaged .vsix (COLONYOS_E2E_VSIX, installed as a normal extension) or as
-// the extension under development (this repository, built into dist/).
+// The extension is loaded either from a packaged .vsix (COLONYOS_E2E_VSIX, installed as a normal extension) or from
+// this repository (built into dist/), linked into the extensions dir as the demo does. Either way the workbench runs
+// as people use it: no development payload and no smoke-test driver, which would refuse every modal dialog.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import {
-  REPO_ROOT, ensureCodeServer, formatWorkbenchLog, installVsix, launchBrowser, startServer,
+  REPO_ROOT, ensureCodeServer, formatWorkbenchLog, installVsix, launchBrowser, linkExtension, startServer,
   type HeadlessBrowser, type VsCodeServer,
 } from '../../scripts/vscode-server.mjs';
 
@@ -36,7 +37,7 @@ export interface Workbench {
 }
 
 export interface OpenWorkbenchOptions {
-  /** A packaged extension to install; defaults to env COLONYOS_E2E_VSIX, else the repository is loaded as dev extension. */
+  /** A packaged extension to install; defaults to env COLONYOS_E2E_VSIX, else the repository is linked in. */
   vsix?: string;
   /** Extra environment for the extension host (for example COLONIES_* connection settings). */
   env?: Record<string, string>;
@@ -56,6 +57,8 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
     if (!installed.some((name) => name.toLowerCase().startsWith(prefix))) {
       throw new Error(`installing ${vsix} did not produce ${prefix}<version> in the extensions dir (found: ${installed.join(', ')})`);
     }
+  } else {
+    linkExtension(path.join(baseDir, 'extensions'));
   }
 
   let server: VsCodeServer | undefined;
@@ -66,7 +69,7 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
     fs.rmSync(tmp, { recursive: true, force: true });
   };
   try {
-    server = await startServer({ codeServerDir, baseDir, env: options.env });
+    server = await startServer({ codeServerDir, baseDir, env: options.env, smokeTestDriver: false });
     browser = await launchBrowser();
     const { page } = browser;
     const logs: string[] = [];
@@ -75,7 +78,7 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
     });
     page.on('console', (msg) => logs.push(`[console.${msg.type()}] ${msg.text()}`));
     page.on('pageerror', (err) => logs.push(`[page error] ${err.message}`));
-    await page.goto(server.workbenchUrl({ folder, extensionDevelopmentPath: vsix ? undefined : REPO_ROOT }));
+    await page.goto(server.workbenchUrl({ folder }));
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: UI_TIMEOUT_MS });
     return {
       page, server, folder, logs, close,
@@ -152,6 +155,27 @@ export async function pickQuickInputItem(page: Page, label: string | RegExp): Pr
   const row = quickInputRow(page, label);
   await row.waitFor({ timeout: UI_TIMEOUT_MS });
   await row.click();
+}
+
+/** Right-clicks an element and runs the context menu item with this label. */
+export async function contextMenuAction(page: Page, target: Locator, label: string): Promise<void> {
+  await target.click({ button: 'right' });
+  // The workbench renders menus in an open shadow root; Playwright's CSS locators pierce it.
+  const item = page.locator('.context-view .monaco-menu .action-item').filter({ hasText: label }).first();
+  await item.waitFor({ timeout: UI_TIMEOUT_MS });
+  // The menu ignores a click that comes right after it opened (so releasing the right button does not pick an item);
+  // click again while it stays open.
+  for (let attempt = 1; ; attempt++) {
+    await item.click();
+    const closed = await item.waitFor({ state: 'detached', timeout: 1_000 }).then(() => true, () => false);
+    if (closed) return;
+    if (attempt === 5) throw new Error(`the context menu item "${label}" did not run after ${attempt} clicks`);
+  }
+}
+
+/** The open modal dialog (showWarningMessage with modal: true, in the web workbench). */
+export function modalDialog(page: Page): Locator {
+  return page.locator('.monaco-dialog-box');
 }
 
 /** Answers an open input box (showInputBox) with `text`. */
