@@ -145,6 +145,13 @@ export class ChannelRouter {
     return ch.log.slice(start, end);
   }
 
+  /** Live channel subscriptions, all channels together (tests wait on it instead of sleeping). */
+  get subscriberCount(): number {
+    let n = 0;
+    for (const set of this.subscribers.values()) n += set.size;
+    return n;
+  }
+
   subscribe(channelId: string, callerId: string, sub: ChannelSubscriber): () => void {
     const ch = this.channels.get(channelId);
     if (!ch) throw notFound();

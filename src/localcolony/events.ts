@@ -22,6 +22,13 @@ export class EventHub {
     return `${executorType}${state}${location}`;
   }
 
+  /** Registered process listeners (subscriptions and assign waiters); tests wait on it instead of sleeping. */
+  get listenerCount(): number {
+    let n = 0;
+    for (const group of this.listeners.values()) n += group.size;
+    return n;
+  }
+
   register(executorType: string, state: number, location: string, listener: ProcessListener): Registration {
     const t = EventHub.target(executorType, state, location);
     let group = this.listeners.get(t);

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { eventually, funcSpec, openWs, startTestColony } from './helpers';
+import { until } from '../../support/poll';
 import type { TestColony } from './helpers';
 
 describe('local colony: assignment', function () {
@@ -63,9 +64,10 @@ describe('local colony: assignment', function () {
     const e3 = await c.addExecutor('p4-exec', 'p4type');
     const ws = await openWs(c.port);
     try {
+      const before = c.server.events.listenerCount;
       ws.send('subscribeprocessesmsg', { colonyname: 'dev', executortype: 'p4type', state: 0, timeout: 30 }, e3);
-      // No frame confirms a subscription; give it a moment to register before the assign waits.
-      await new Promise((r) => setTimeout(r, 200));
+      // No frame confirms a subscription: wait until the server holds it, before the assign waits too.
+      await until(() => c.server.events.listenerCount > before, 'the processes subscription at the server');
       const waiting = c.assign(e3, 2);
       await eventually(async () => c.server.stats.inFlight >= 1);
       const p = await c.submit(funcSpec({}, { executortype: 'p4type' }));
