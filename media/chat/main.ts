@@ -148,7 +148,8 @@ function closeFind(): void {
   findState.current = -1;
   list.rerenderAll();
   if (shown) setActive(shown.key, true);
-  else ui.list.focus();
+  // The match's row may have scrolled out of the rendered window since: the list itself takes the focus then.
+  if (!ui.list.contains(document.activeElement)) ui.list.focus();
 }
 
 /** Searches the whole transcript for the input's text; `reveal` scrolls to the match it settles on. */
