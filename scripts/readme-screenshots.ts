@@ -17,6 +17,9 @@ async function main(): Promise<void> {
     await openFile(page, 'chat.colonyos.json');
     const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Submit & Open Channel' }).first();
     await lens.waitFor({ timeout: 30_000 });
+    // No hover tooltip (the activity bar item was the last thing clicked) in the picture.
+    await page.mouse.move(700, 600);
+    await page.waitForTimeout(800);
     await page.screenshot({ path: path.join(OUT, 'spec.png') });
     await lens.click();
     const chat = webviewContent(page);
