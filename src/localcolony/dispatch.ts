@@ -4,7 +4,7 @@ import type { Controller } from './controller';
 import { decodePayload, errorReply, parseEnvelope, PANIC_REPLY, recoverCaller } from './envelope';
 import type { Reply } from './envelope';
 import { RpcError } from './errors';
-import { GoJsonError, goDecode, goParse } from './gojson';
+import { GoJsonError, goUnmarshal } from './gojson';
 import type { GoStruct, Schema } from './gojson';
 import { msg } from './schemas';
 import type { ColonyState } from './state';
@@ -60,7 +60,7 @@ export function def(
 /** Decodes the inner message into the handler's schema: invalid JSON → 400, JSON null → Go nil-pointer panic. */
 export function decodeInner(payload: string, schema: Schema): { ok: true; msg: GoStruct } | { ok: false; error: GoJsonError | 'nil' } {
   try {
-    const value = goDecode(goParse(decodePayload(payload)), schema) as GoStruct | null;
+    const value = goUnmarshal(decodePayload(payload), schema) as GoStruct | null;
     if (value === null) return { ok: false, error: 'nil' };
     return { ok: true, msg: value };
   } catch (err) {

@@ -1,8 +1,7 @@
 // Request envelopes and reply envelopes, byte for byte as the server writes them (protocol §2.2, §2.3).
 import { recoverId } from '../colonies/crypto';
 import { stringifyJson } from '../colonies/json';
-import { isStrictBase64 } from '../colonies/rpc';
-import { GoJsonError, goDecode, goParse } from './gojson';
+import { GoJsonError, goBase64, goUnmarshal, isPrintable } from './gojson';
 import type { GoStruct } from './gojson';
 import { RPC_MSG } from './schemas';
 
@@ -23,8 +22,13 @@ function envelope(payloadType: string, innerJson: string, error: boolean): strin
   return goJson({ payloadtype: payloadType, payload: Buffer.from(innerJson, 'utf8').toString('base64'), error });
 }
 
+/** A success envelope's text: the body of an HTTP reply and a WebSocket frame alike. */
+export function okBody(payloadType: string, inner: unknown): string {
+  return envelope(payloadType, goJson(inner), false);
+}
+
 export function okReply(payloadType: string, inner: unknown): Reply {
-  return { status: 200, body: envelope(payloadType, goJson(inner), false) };
+  return { status: 200, body: okBody(payloadType, inner) };
 }
 
 /** "Empty" successes carry `{}` (payload "e30="). */
@@ -56,8 +60,7 @@ export type EnvelopeResult = { ok: true; env: Envelope } | { ok: false; reply: R
 
 export function parseEnvelope(body: Uint8Array | string): EnvelopeResult {
   try {
-    const parsed = goParse(body);
-    const env = goDecode(parsed, RPC_MSG) as GoStruct | null;
+    const env = goUnmarshal(body, RPC_MSG) as GoStruct | null;
     if (env === null) return { ok: false, reply: PANIC_REPLY };
     return { ok: true, env: { payloadtype: env.payloadtype, payload: env.payload, signature: env.signature } };
   } catch (err) {
@@ -68,8 +71,7 @@ export function parseEnvelope(body: Uint8Array | string): EnvelopeResult {
 
 /** base64.StdEncoding.DecodeString; on error the server proceeds with an empty string. */
 export function decodePayload(payload: string): Buffer {
-  const clean = payload.replace(/[\r\n]/g, '');
-  return isStrictBase64(clean) ? Buffer.from(clean, 'base64') : Buffer.alloc(0);
+  return goBase64(payload) ?? Buffer.alloc(0);
 }
 
 function isHexByte(c: number): boolean {
@@ -79,8 +81,7 @@ function isHexByte(c: number): boolean {
 /** Go's %#U of a byte, for encoding/hex errors. */
 function goRuneU(c: number): string {
   const hex = `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
-  const printable = (c >= 0x20 && c < 0x7f) || (c >= 0xa1 && c !== 0xad);
-  return printable ? `${hex} '${String.fromCodePoint(c)}'` : hex;
+  return isPrintable(c) ? `${hex} '${String.fromCodePoint(c)}'` : hex;
 }
 
 /** hex.DecodeString's error text, or undefined when the text is valid hex. */

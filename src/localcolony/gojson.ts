@@ -15,7 +15,8 @@ export class GoJsonError extends Error {
   override readonly name = 'GoJsonError';
 }
 
-function isPrintable(cp: number): boolean {
+/** strconv.IsPrint for a byte-sized code point (what Go's error texts quote as a character). */
+export function isPrintable(cp: number): boolean {
   if (cp >= 0x20 && cp < 0x7f) return true;
   if (cp < 0xa1) return false;
   return cp !== 0xad;
@@ -364,9 +365,9 @@ function decodeInto(v: GoValue, s: Schema, ctx: Ctx, current: unknown): unknown 
         return v.v;
       case 'bytes':
         if (v.k === 'str') {
-          const clean = v.v.replace(/[\r\n]/g, '');
-          if (!isStrictBase64(clean)) throw new GoJsonError('illegal base64 data at input byte 0');
-          return Buffer.from(clean, 'base64');
+          const bytes = goBase64(v.v);
+          if (!bytes) throw new GoJsonError('illegal base64 data at input byte 0');
+          return bytes;
         }
         if (v.k === 'arr') {
           const out = Buffer.alloc(v.items.length);
@@ -442,6 +443,12 @@ function toPlain(v: GoValue, ctx: Ctx): unknown {
 export function goDecode(v: GoValue, s: Schema): unknown {
   if (v.k === 'null') return null;
   return decodeInto(v, s, { path: [] }, zeroValue(s));
+}
+
+/** base64.StdEncoding decoding as Go does it (line breaks ignored); undefined when the text is not valid. */
+export function goBase64(text: string): Buffer | undefined {
+  const clean = text.replace(/[\r\n]/g, '');
+  return isStrictBase64(clean) ? Buffer.from(clean, 'base64') : undefined;
 }
 
 /** Parse + decode; any failure is a GoJsonError (syntax or type). */

@@ -1,7 +1,9 @@
 // CLI: `npm run localcolony -- [--port 50080] [--host 127.0.0.1] [--demo]`. Prints the COLONIES_* variables
 // to export, runs until SIGINT/SIGTERM, then stops cleanly.
 import { startLocalColony } from './index';
+import { env } from './executors/env';
 import { stopOnSignals } from './signals';
+import { errorMessage } from '../colonies/retry';
 
 interface CliOptions {
   port: number;
@@ -36,12 +38,6 @@ function parseArgs(argv: string[]): CliOptions {
   return opts;
 }
 
-/** Reads a key override from the environment (same names the Go CLI uses). */
-function envKey(name: string): string | undefined {
-  const v = process.env[name]?.trim();
-  return v ? v : undefined;
-}
-
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const log = (line: string): void => {
@@ -53,10 +49,10 @@ async function main(): Promise<void> {
     demo: opts.demo,
     log,
     identities: {
-      serverPrvKey: envKey('COLONIES_SERVER_PRVKEY'),
-      colonyPrvKey: envKey('COLONIES_COLONY_PRVKEY'),
-      userPrvKey: envKey('COLONIES_PRVKEY'),
-      colonyName: envKey('COLONIES_COLONY_NAME'),
+      serverPrvKey: env('COLONIES_SERVER_PRVKEY'),
+      colonyPrvKey: env('COLONIES_COLONY_PRVKEY'),
+      userPrvKey: env('COLONIES_PRVKEY'),
+      colonyName: env('COLONIES_COLONY_NAME'),
     },
   });
   process.stdout.write(`Local colony listening on ${colony.url} (colony "${colony.colonyName}")${opts.demo ? ' with demo executors' : ''}\n`);
@@ -68,6 +64,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`localcolony: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`localcolony: ${errorMessage(err)}\n`);
   process.exit(1);
 });

@@ -7,7 +7,7 @@ import { entryJson } from './channels';
 import type { ChannelEntry } from './channels';
 import { decodeInner } from './dispatch';
 import type { ServerCore } from './dispatch';
-import { errorBody, goJson, parseEnvelope, recoverCaller } from './envelope';
+import { errorBody, okBody, parseEnvelope, recoverCaller } from './envelope';
 import { RpcError } from './errors';
 import type { EventHub, Registration } from './events';
 import type { GoStruct } from './gojson';
@@ -22,10 +22,6 @@ const SUB_CHANNEL = msg({ processid: 'string', name: 'string', afterseq: 'int64'
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const DEFAULT_CHANNEL_TIMEOUT_S = 30;
-
-function replyFrame(payloadType: string, inner: unknown): string {
-  return goJson({ payloadtype: payloadType, payload: Buffer.from(goJson(inner), 'utf8').toString('base64'), error: false });
-}
 
 class PubsubConnection {
   private chain: Promise<void> = Promise.resolve();
@@ -114,7 +110,7 @@ class PubsubConnection {
   private listen(executorType: string, state: number, processId: string | undefined, binary: boolean): Registration {
     const reg = this.events.register(executorType, state, '', {
       processId,
-      deliver: (p: ProcessRec) => this.send(replyFrame('subscribeprocessmsg', processJson(p)), binary),
+      deliver: (p: ProcessRec) => this.send(okBody('subscribeprocessmsg', processJson(p)), binary),
     });
     this.track(() => reg.dispose());
     return reg;
@@ -144,7 +140,7 @@ class PubsubConnection {
     if (!p) return this.sendError(403, `Invalid process with Id ${m.processid}`, binary);
     if (!this.processTimeout(m.timeout)) return;
     this.listen(m.executortype || p.spec.conditions.executortype, m.state, p.processid, binary);
-    if (p.state === (m.state as ProcessState)) this.send(replyFrame('subscribeprocessmsg', processJson(p)), binary);
+    if (p.state === (m.state as ProcessState)) this.send(okBody('subscribeprocessmsg', processJson(p)), binary);
   }
 
   private subscribeChannel(payload: string, callerId: string, binary: boolean): Promise<void> | void {
@@ -171,7 +167,7 @@ class PubsubConnection {
       let unsubscribe: () => void;
       try {
         unsubscribe = channels.subscribe(chId, callerId, {
-          push: (e: ChannelEntry) => this.send(replyFrame('subscribechannelmsg', [entryJson(e)]), binary),
+          push: (e: ChannelEntry) => this.send(okBody('subscribechannelmsg', [entryJson(e)]), binary),
           end: () => finish(),
         });
       } catch (err) {
@@ -180,10 +176,10 @@ class PubsubConnection {
         return resolve();
       }
       const history = channels.readAfter(chId, callerId, m.afterseq, 0);
-      if (history.length > 0) this.send(replyFrame('subscribechannelmsg', history.map(entryJson)), binary);
+      if (history.length > 0) this.send(okBody('subscribechannelmsg', history.map(entryJson)), binary);
       const timeoutS = m.timeout === 0 ? DEFAULT_CHANNEL_TIMEOUT_S : m.timeout;
       const timer = setTimeout(() => {
-        this.send(replyFrame('subscribechannelmsg', []), binary);
+        this.send(okBody('subscribechannelmsg', []), binary);
         finish();
       }, Math.max(0, Math.min(timeoutS * 1000, MAX_TIMER_MS)));
       const untrack = this.track(() => finish());

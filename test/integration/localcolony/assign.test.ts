@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import { eventually, funcSpec, openWs, startTestColony } from './helpers';
-import { until } from '../../support/poll';
 import type { TestColony } from './helpers';
 
 describe('local colony: assignment', function () {
@@ -67,7 +66,7 @@ describe('local colony: assignment', function () {
       const before = c.server.events.listenerCount;
       ws.send('subscribeprocessesmsg', { colonyname: 'dev', executortype: 'p4type', state: 0, timeout: 30 }, e3);
       // No frame confirms a subscription: wait until the server holds it, before the assign waits too.
-      await until(() => c.server.events.listenerCount > before, 'the processes subscription at the server');
+      await eventually(async () => c.server.events.listenerCount > before);
       const waiting = c.assign(e3, 2);
       await eventually(async () => c.server.stats.inFlight >= 1);
       const p = await c.submit(funcSpec({}, { executortype: 'p4type' }));

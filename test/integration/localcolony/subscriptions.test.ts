@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { crypto } from '../../../src/colonies/crypto';
-import { funcSpec, openWs, sleep, startTestColony } from './helpers';
-import { until } from '../../support/poll';
+import { eventually, funcSpec, openWs, sleep, startTestColony } from './helpers';
 import type { TestColony } from './helpers';
 
 describe('local colony: WebSocket subscriptions', function () {
@@ -93,7 +92,7 @@ describe('local colony: WebSocket subscriptions', function () {
     try {
       const before = c.server.channels.subscriberCount;
       ws.send('subscribechannelmsg', { processid: p.processid, name: 'chat', afterseq: 0, timeout: 30 }, c.userPrvKey);
-      await until(() => c.server.channels.subscriberCount > before, 'the channel subscription at the server');
+      await eventually(async () => c.server.channels.subscriberCount > before);
       await c.rpc('closesuccessfulmsg', { processid: p.processid, out: [] }, exec);
       // Silent end: the read loop resumes, so the next request on this socket is answered.
       ws.send('subscribechannelmsg', { processid: p.processid, name: 'chat', afterseq: 0, timeout: 1 }, c.userPrvKey);
@@ -140,7 +139,7 @@ describe('local colony: WebSocket subscriptions', function () {
       const e = await c.addExecutor('sub-exec', 'subtype');
       const before = c.server.events.listenerCount;
       ws.send('subscribeprocessesmsg', { colonyname: 'any-colony', executortype: 'subtype', state: 0, timeout: 5 }, e);
-      await until(() => c.server.events.listenerCount > before, 'the processes subscription at the server');
+      await eventually(async () => c.server.events.listenerCount > before);
       const p = await c.submit(funcSpec({}, { executortype: 'subtype' }));
       const frames = await ws.waitFrames(2);
       assert.equal(frames[1].payloadtype, 'subscribeprocessmsg');
