@@ -8,6 +8,7 @@ import type { ConnectionServiceImpl } from './connectionService';
 import { submitSampleProcesses } from './sampleProcesses';
 
 import { LOCAL_PROFILE_NAME } from './localProfile';
+import { errorMessage } from '../colonies/retry';
 
 export { LOCAL_PROFILE_NAME };
 const HOST = '127.0.0.1';
@@ -53,7 +54,7 @@ export class LocalColonyController implements vscode.Disposable {
       const s = await this.connection.requireSession();
       await submitSampleProcesses(s.client, colony.colonyName, s.prvkey);
     } catch (err) {
-      this.output.warn(`Local colony: could not submit the sample processes: ${err instanceof Error ? err.message : String(err)}`);
+      this.output.warn(`Local colony: could not submit the sample processes: ${errorMessage(err)}`);
     }
     return colony;
   }

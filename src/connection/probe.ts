@@ -5,6 +5,7 @@ import { ColoniesError, ColoniesTransportError } from '../colonies/rpc';
 import type { Colony } from '../colonies/types';
 import { notMemberText } from '../commands/errorText';
 import type { ConnectionProfile, ConnectionState } from './types';
+import { errorMessage } from '../colonies/retry';
 
 export interface ColonyProbeClient {
   getColony(colonyName: string, prvkey: string, opts?: { timeoutMs?: number; signal?: AbortSignal }): Promise<Colony>;
@@ -33,7 +34,7 @@ export function stateFromProbeError(err: unknown, profile: ConnectionProfile, my
   if (err instanceof ColoniesTransportError) {
     return { kind: 'unreachable', reason: `ColonyOS server ${address(profile)} is unreachable: ${err.message}` };
   }
-  return { kind: 'unreachable', reason: `Could not reach ${address(profile)}: ${err instanceof Error ? err.message : String(err)}` };
+  return { kind: 'unreachable', reason: `Could not reach ${address(profile)}: ${errorMessage(err)}` };
 }
 
 export async function probeConnection(

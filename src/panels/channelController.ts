@@ -1,7 +1,7 @@
 // The logic behind one channel panel, without `vscode`: the live session, the local transcript, the process state, and
 // the conversation with the webview. The vscode panel (channelPanel.ts) only moves messages and shows dialogs, so this
 // runs unchanged in the integration tests against the local colony.
-import { ChannelSession, type ColoniesClient, type StreamStatus } from '../colonies/index';
+import { ChannelSession, errorMessage, isTerminal, type ColoniesClient, type StreamStatus } from '../colonies/index';
 import { ColoniesError } from '../colonies/rpc';
 import { PROCESS_STATE_NAMES, ProcessState, type ChannelEntry, type Process } from '../colonies/types';
 import { EntryViewBuilder, entryKey, payloadText, shortId, type Parties } from './entryView';
@@ -59,7 +59,6 @@ export interface ChannelControllerOptions {
 export const FIRST_CHUNK_ROWS = 500;
 export const LATER_CHUNK_ROWS = 5000;
 
-const FINISHED_STATES = new Set([ProcessState.SUCCESS, ProcessState.FAILED, ProcessState.CANCELLED]);
 
 export class ChannelController {
   readonly processId: string;
@@ -247,7 +246,7 @@ export class ChannelController {
   }
 
   private get isFinished(): boolean {
-    return (this.process !== undefined && FINISHED_STATES.has(this.process.state)) || this.streamStatus.kind === 'ended';
+    return (this.process !== undefined && isTerminal(this.process.state)) || this.streamStatus.kind === 'ended';
   }
 
   private async dispatch(m: WebviewMessage): Promise<void> {
@@ -362,7 +361,7 @@ export class ChannelController {
       initiatorId: p.initiatorid || this.meta.initiatorId,
       executorId: p.assignedexecutorid || this.meta.executorId,
     };
-    if (FINISHED_STATES.has(p.state)) this.meta.finalState = PROCESS_STATE_NAMES[p.state];
+    if (isTerminal(p.state)) this.meta.finalState = PROCESS_STATE_NAMES[p.state];
     if (JSON.stringify(this.meta) !== before) {
       this.track(this.opts.file.saveMeta(this.meta));
       this.opts.onInfoChanged?.(this.info);
@@ -540,10 +539,6 @@ export class ChannelController {
     const guarded = write.catch((err) => this.opts.log.error(`Channel ${this.label}: could not save the transcript: ${errorMessage(err)}`));
     this.writes = Promise.all([this.writes, guarded]);
   }
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function safeFilePart(name: string): string {

@@ -10,6 +10,7 @@ import { shortId } from './entryView';
 import type { HostMessage, PanelInfo } from './protocol';
 import { transcriptToJsonl, transcriptToMarkdown } from './transcriptExport';
 import type { TranscriptStore } from './transcriptStore';
+import { errorMessage } from '../colonies/retry';
 
 export const CHANNEL_VIEW_TYPE = 'colonyos.channel';
 
@@ -147,7 +148,7 @@ export class ChannelPanel implements vscode.Disposable {
       await this.controller.connect({ client: session.client, prvkey: session.prvkey, myId: session.myId });
     } catch (err) {
       this.connectedClient = undefined;
-      this.controller.disconnect(err instanceof Error ? err.message : String(err));
+      this.controller.disconnect(errorMessage(err));
     } finally {
       this.connecting = false;
     }

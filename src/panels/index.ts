@@ -6,6 +6,7 @@ import type { ConnectionService } from '../connection/types';
 import { CHANNEL_VIEW_TYPE, ChannelPanel, panelTitle, mediaRoot } from './channelPanel';
 import { parsePersistedState } from './protocol';
 import { TranscriptStore } from './transcriptStore';
+import { errorMessage } from '../colonies/retry';
 
 export interface ChannelPanels {
   openChannel(processId: string, channel: string): Promise<void>;
@@ -54,7 +55,7 @@ export function registerChannelPanels(context: vscode.ExtensionContext, services
       if (panels.get(key) === panel) panels.delete(key);
       if (active === panel) active = undefined;
     });
-    panel.start().catch((err: unknown) => output.error(`Channel panel ${processId}/${channel}: ${err instanceof Error ? err.message : String(err)}`));
+    panel.start().catch((err: unknown) => output.error(`Channel panel ${processId}/${channel}: ${errorMessage(err)}`));
     return panel;
   }
 

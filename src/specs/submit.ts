@@ -14,6 +14,7 @@ import { findSpecFiles } from './specFiles';
 import { missingExecutorText, shortId, submitFailureText, validationFailureText } from './submitText';
 import { prepareSubmission } from './validate';
 import { waitUntilRunning } from './waitRunning';
+import { errorMessage } from '../colonies/retry';
 
 export interface SpecTreeHooks {
   revealProcess(processId: string): unknown;
@@ -224,7 +225,7 @@ export class SpecSubmitter {
       return missingExecutorText(spec.conditions.executortype, spec.conditions.colonyname, executors ?? [], spec.maxwaittime);
     } catch (err) {
       // Only a hint: listing executors may be refused to this key; the submit itself succeeded.
-      this.deps.output.debug(`Could not list executors: ${err instanceof Error ? err.message : String(err)}`);
+      this.deps.output.debug(`Could not list executors: ${errorMessage(err)}`);
       return undefined;
     }
   }

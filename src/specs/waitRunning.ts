@@ -1,5 +1,6 @@
 // Waits until a submitted process runs (or ends first), for "Submit & Open Channel". No `vscode` import.
 import { isTerminal, ProcessState, type ColoniesClient, type Process } from '../colonies/index';
+import { errorMessage } from '../colonies/retry';
 
 export interface WaitRunningOptions {
   signal: AbortSignal;
@@ -36,7 +37,7 @@ export async function waitUntilRunning(client: ColoniesClient, start: Process, p
       });
     } catch (err) {
       if (opts.signal.aborted) return undefined;
-      opts.log?.(`Waiting for ${current.processid} to run: ${err instanceof Error ? err.message : String(err)}`);
+      opts.log?.(`Waiting for ${current.processid} to run: ${errorMessage(err)}`);
     }
   }
   return undefined;

@@ -6,7 +6,7 @@ import type { Process } from '../colonies/types';
 import { describeError } from '../commands/errorText';
 import type { ConnectionService } from '../connection/types';
 import { LogCursor } from './logLines';
-import { isFinished } from './processWatcher';
+import { isTerminal } from '../colonies/client';
 import type { ProcessTreeModel } from './processTreeModel';
 import { shortId } from './stateMapping';
 
@@ -111,9 +111,9 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
       // Read the state first so the last lines written before the close are still fetched below.
       const p = await s.client.getProcess(processId, s.prvkey, { signal: follow.ctrl.signal });
       const added = await follow.cursor.pull(s.client, s.profile.colonyName, processId, s.prvkey, follow.ctrl.signal);
-      changed = added > 0 || follow.error !== undefined || follow.finished !== isFinished(p.state);
+      changed = added > 0 || follow.error !== undefined || follow.finished !== isTerminal(p.state);
       follow.error = undefined;
-      follow.finished = isFinished(p.state);
+      follow.finished = isTerminal(p.state);
     } catch (err) {
       if (follow.ctrl.signal.aborted) return;
       const message = `Could not read logs: ${describeError(err).message}`;

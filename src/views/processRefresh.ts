@@ -6,6 +6,7 @@ import type { ConnectionService } from '../connection/types';
 import type { ProcessTreeModel } from './processTreeModel';
 import { RefreshScheduler } from './refreshScheduler';
 import type { TreeNode } from './treeNodes';
+import { errorMessage } from '../colonies/retry';
 
 export interface RefreshHooks {
   /** Lets the connection re-probe when the tree's requests start failing or succeeding again. */
@@ -31,7 +32,7 @@ export class ProcessRefreshManager implements vscode.Disposable {
     this.scheduler = new RefreshScheduler({
       intervalMs: intervalSetting(),
       run: () => this.runOnce(),
-      onError: (err) => output.debug(`Process list refresh failed: ${err instanceof Error ? err.message : String(err)}`),
+      onError: (err) => output.debug(`Process list refresh failed: ${errorMessage(err)}`),
     });
     this.subscriptions.push(
       view.onDidChangeVisibility((e) => this.scheduler.setVisible(e.visible)),

@@ -1,7 +1,9 @@
 // Watches chosen processes (mine, or opened) with subscribeprocessmsg, one process at a time per watch.
 // Never subscribeprocessesmsg: that one steals wake-ups from executors (P4). No `vscode` import.
+import { isTerminal } from '../colonies/client';
 import { ColoniesError } from '../colonies/rpc';
 import { ProcessState, type Process } from '../colonies/types';
+import { errorMessage } from '../colonies/retry';
 
 export interface WatchClient {
   subscribeProcess(processId: string, state: ProcessState, timeoutSeconds: number, prvkey: string, opts?: { signal?: AbortSignal }): Promise<Process>;
@@ -22,10 +24,6 @@ export interface ProcessWatcherOptions {
   maxWatched?: number;
   retryDelayMs?: number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-}
-
-export function isFinished(state: ProcessState): boolean {
-  return state === ProcessState.SUCCESS || state === ProcessState.FAILED || state === ProcessState.CANCELLED;
 }
 
 /** The states a watch waits for next: one socket per expected transition keeps the server load small. */
@@ -101,7 +99,7 @@ export class ProcessWatcher {
         const current = await client.getProcess(processId, prvkey, { signal });
         if (signal.aborted) return;
         this.options.onUpdate(current);
-        if (isFinished(current.state)) return;
+        if (isTerminal(current.state)) return;
         const inner = new AbortController();
         const stop = () => inner.abort();
         signal.addEventListener('abort', stop);
@@ -126,7 +124,7 @@ export class ProcessWatcher {
           return;
         }
         failures++;
-        this.options.onLog?.(`Watching process ${processId} failed (${failures}): ${err instanceof Error ? err.message : String(err)}`);
+        this.options.onLog?.(`Watching process ${processId} failed (${failures}): ${errorMessage(err)}`);
         await this.sleep(Math.min(this.retryDelayMs * 2 ** Math.min(failures - 1, 4), 60_000), signal);
       }
     }

@@ -7,6 +7,7 @@
 import { optionsFromEnv } from './env';
 import { startEchoExecutor, startProgressExecutor, type ExecutorHandle, type ExecutorOptions } from './index';
 import { stopOnSignals } from '../signals';
+import { errorMessage } from '../../colonies/retry';
 
 const USAGE = 'Usage: executor echo|progress [--name <executor name>] [--verbose]';
 
@@ -32,6 +33,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`executor: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`executor: ${errorMessage(err)}\n`);
   process.exit(1);
 });

@@ -8,6 +8,7 @@ import {
   backoffMs,
   crypto,
   delay,
+  errorMessage,
   type Process,
 } from '../../colonies/index';
 
@@ -50,10 +51,6 @@ export type ProcessHandler = (process: Process, ctx: ProcessContext) => Promise<
 
 const NO_WORK = 'No process available for assignment';
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 export async function startExecutor(opts: ExecutorOptions, defaultType: string, handler: ProcessHandler): Promise<ExecutorHandle> {
   const log = opts.log ?? (() => undefined);
   const prvkey = opts.prvkey ?? crypto.generatePrivateKey();
@@ -86,8 +83,8 @@ export async function startExecutor(opts: ExecutorOptions, defaultType: string, 
     const task = handler(process, ctx)
       .catch(async (err) => {
         if (stopCtrl.signal.aborted) return;
-        log(`${tag}: process ${process.processid} failed: ${describe(err)}`);
-        await client.fail(process.processid, [describe(err)], prvkey).catch(() => undefined);
+        log(`${tag}: process ${process.processid} failed: ${errorMessage(err)}`);
+        await client.fail(process.processid, [errorMessage(err)], prvkey).catch(() => undefined);
       })
       .finally(() => active.delete(process.processid));
     active.set(process.processid, task);
@@ -117,7 +114,7 @@ export async function startExecutor(opts: ExecutorOptions, defaultType: string, 
         if (err instanceof ColoniesError && err.status === 403) registered = false;
         failures++;
         const wait = backoffMs(failures, { initialMs: 500, maxMs: 10_000 });
-        log(`${tag}: ${describe(err)}; retrying in ${wait} ms (attempt ${failures})`);
+        log(`${tag}: ${errorMessage(err)}; retrying in ${wait} ms (attempt ${failures})`);
         await delay(wait, stopCtrl.signal).catch(() => undefined);
       }
     }
