@@ -5,7 +5,7 @@ import { crypto } from './crypto';
 import { toBigInt } from './json';
 import { ColoniesError, ColoniesTransportError, createEnvelope, decodeReply, type RpcEnvelope } from './rpc';
 import { HttpTransport, ReplyTooLargeError, type CallOptions } from './transport';
-import { runSubscription } from './pubsub';
+import { runSubscription, type PubsubHandlers } from './pubsub';
 import { checkPayloadSize, isOverflowMarker, payloadBytes, toChannelEntries } from './entries';
 import { DEFAULT_MAX_IN_FLIGHT } from './limiter';
 import { delay } from './retry';
@@ -466,6 +466,25 @@ export class ColoniesClient {
     return `${this.tls ? 'wss' : 'ws'}${this.origin.slice(this.tls ? 5 : 4)}/pubsub`;
   }
 
+  /** One WebSocket subscription with this client's connection settings; `guardMs` bounds it if the server goes quiet. */
+  private subscribe(envelope: RpcEnvelope, what: string, guardMs: number, opts: CallOptions, handlers: PubsubHandlers): Promise<void> {
+    return runSubscription(
+      {
+        url: this.wsUrl(),
+        envelope,
+        what,
+        connectTimeoutMs: opts.timeoutMs ?? this.timeoutMs,
+        guardMs,
+        rejectUnauthorized: this.options.rejectUnauthorized,
+        maxPayloadBytes: this.transport.maxReplyBytes,
+        signal: opts.signal,
+        disposeSignal: this.transport.disposeSignal,
+        sockets: this.sockets,
+      },
+      handlers,
+    );
+  }
+
   /**
    * Subscribes over WebSocket and resolves with every entry received once the subscription ends: at its
    * timeout (the server's empty frame), when `callback` returns false, or, since the server ends it
@@ -479,19 +498,11 @@ export class ColoniesClient {
       prvkey,
     );
     const all: ChannelEntry[] = [];
-    await runSubscription(
-      {
-        url: this.wsUrl(),
-        envelope,
-        what: `Channel subscription ${channel} of process ${processId}`,
-        connectTimeoutMs: opts.timeoutMs ?? this.timeoutMs,
-        guardMs: (timeout > 0 ? timeout : 30) * 1000 + SUBSCRIPTION_GRACE_MS,
-        rejectUnauthorized: this.options.rejectUnauthorized,
-        maxPayloadBytes: this.transport.maxReplyBytes,
-        signal: opts.signal,
-        disposeSignal: this.transport.disposeSignal,
-        sockets: this.sockets,
-      },
+    await this.subscribe(
+      envelope,
+      `Channel subscription ${channel} of process ${processId}`,
+      (timeout > 0 ? timeout : 30) * 1000 + SUBSCRIPTION_GRACE_MS,
+      opts,
       {
         onOpen: opts.onSubscribed,
         onValue: (value) => {
@@ -527,19 +538,11 @@ export class ColoniesClient {
     const timeoutError = () =>
       new ColoniesTransportError(`Process ${processId} did not reach state ${stateName} within ${timeoutSeconds} s`, 'timeout');
     let result: Process | undefined;
-    await runSubscription(
-      {
-        url: this.wsUrl(),
-        envelope,
-        what: `Process subscription for ${processId}`,
-        connectTimeoutMs: opts.timeoutMs ?? this.timeoutMs,
-        guardMs: Math.max(0, timeoutSeconds) * 1000 + SUBSCRIPTION_GRACE_MS,
-        rejectUnauthorized: this.options.rejectUnauthorized,
-        maxPayloadBytes: this.transport.maxReplyBytes,
-        signal: opts.signal,
-        disposeSignal: this.transport.disposeSignal,
-        sockets: this.sockets,
-      },
+    await this.subscribe(
+      envelope,
+      `Process subscription for ${processId}`,
+      Math.max(0, timeoutSeconds) * 1000 + SUBSCRIPTION_GRACE_MS,
+      opts,
       {
         onValue: (value) => {
           const p = normalizeProcess(value);

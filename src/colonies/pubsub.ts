@@ -2,7 +2,7 @@
 // process-subscription timeout closes the whole socket (protocol P9).
 
 import WebSocket from 'ws';
-import { ColoniesTransportError, decodeEnvelope, type ReplyEnvelope, type RpcEnvelope } from './rpc';
+import { asReplyEnvelope, ColoniesTransportError, decodeEnvelope, type ReplyEnvelope, type RpcEnvelope } from './rpc';
 import { abortReason } from './limiter';
 import { formatMs, ReplyTooLargeError } from './transport';
 
@@ -125,9 +125,7 @@ function parseFrame(text: string, what: string): ReplyEnvelope {
   } catch {
     throw new ColoniesTransportError(`${what}: the server sent a frame that is not JSON`, 'protocol');
   }
-  const o = v as Record<string, unknown> | null;
-  if (!o || typeof o !== 'object' || typeof o.payloadtype !== 'string' || typeof o.payload !== 'string') {
-    throw new ColoniesTransportError(`${what}: the server sent a frame that is not a ColonyOS envelope`, 'protocol');
-  }
-  return { payloadtype: o.payloadtype, payload: o.payload, error: o.error === true };
+  const env = asReplyEnvelope(v);
+  if (!env) throw new ColoniesTransportError(`${what}: the server sent a frame that is not a ColonyOS envelope`, 'protocol');
+  return env;
 }

@@ -65,7 +65,8 @@ export function createEnvelope(payloadType: string, msg: Record<string, unknown>
   return { payloadtype: payloadType, payload, signature };
 }
 
-function asReplyEnvelope(value: unknown): ReplyEnvelope | undefined {
+/** The reply envelope in a parsed JSON value (HTTP body or WebSocket frame), or undefined when it is not one. */
+export function asReplyEnvelope(value: unknown): ReplyEnvelope | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const v = value as Record<string, unknown>;
   if (typeof v.payloadtype !== 'string' || typeof v.payload !== 'string') return undefined;

@@ -90,7 +90,7 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, dep
     );
     if (choice?.id === 'enter') {
       const key = await inputPrivateKey(profileName);
-      if (key) await storeKeyAndTell(profileName, key.prvkey, 'stored');
+      if (key) await storeKeyAndTell(profileName, key, 'stored');
     } else if (choice?.id === 'generate') {
       await generateFor(profileName);
     }
@@ -174,7 +174,7 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, dep
     const target = nameArg(arg) ? await pickProfile('', arg) : connection.profile ?? (await pickProfile('Connection to set the key for'));
     if (!target) return;
     const key = await inputPrivateKey(target.name);
-    if (key) await storeKeyAndTell(target.name, key.prvkey, 'stored');
+    if (key) await storeKeyAndTell(target.name, key, 'stored');
   });
 
   reg('colonyos.generatePrivateKey', async (arg?: unknown) => {

@@ -8,6 +8,7 @@ import type { PrivateKeyStore } from './privateKeys';
 import { environmentKeyFor } from './envImport';
 import type { ProfileStore } from './profileStore';
 import { address, probeConnection } from './probe';
+import { errorMessage } from '../colonies/retry';
 
 const PROBE_TIMEOUT_MS = 10_000;
 
@@ -97,7 +98,10 @@ export class ConnectionServiceImpl implements ConnectionService, vscode.Disposab
 
   async myId(): Promise<string | undefined> {
     const key = await this.getPrivateKey();
-    if (!key) return undefined;
+    return key ? this.idFor(key) : undefined;
+  }
+
+  private idFor(key: string): string {
     if (this.cachedId?.key !== key) this.cachedId = { key, id: crypto.id(key) };
     return this.cachedId.id;
   }
@@ -118,8 +122,8 @@ export class ConnectionServiceImpl implements ConnectionService, vscode.Disposab
         { title: 'Generate Private Key', command: 'colonyos.generatePrivateKey' },
       ]);
     }
-    const myId = (await this.myId()) as string;
-    return { client, profile, prvkey, myId };
+    // The id of this very key (a second Secret Storage read could see another one).
+    return { client, profile, prvkey, myId: this.idFor(prvkey) };
   }
 
   async checkConnection(): Promise<void> {
@@ -136,7 +140,7 @@ export class ConnectionServiceImpl implements ConnectionService, vscode.Disposab
       const prvkey = await this.getPrivateKey();
       state = await probeConnection(client, profile, prvkey, { timeoutMs: Math.min(PROBE_TIMEOUT_MS, requestTimeoutMs()) });
     } catch (err) {
-      state = { kind: 'unreachable', reason: err instanceof Error ? err.message : String(err) };
+      state = { kind: 'unreachable', reason: errorMessage(err) };
     }
     if (generation !== this.probeGeneration || client !== this.currentClient) return;
     if (state.kind === 'unreachable' || state.kind === 'unauthorized') this.output.warn(`Connection "${profile.name}": ${state.reason}`);

@@ -1,9 +1,7 @@
 // Private keys live only in SecretStorage (DESIGN practice 10), one per profile, behind this typed wrapper.
 import * as vscode from 'vscode';
 import { validatePrivateKey } from '../colonies/crypto';
-import { secretKeyFor } from './profileValidation';
-
-const PREFIX = 'colonyos.prvkey.';
+import { SECRET_KEY_PREFIX, secretKeyFor } from './profileValidation';
 
 export class PrivateKeyStore implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<string>();
@@ -13,7 +11,7 @@ export class PrivateKeyStore implements vscode.Disposable {
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.subscription = secrets.onDidChange((e) => {
-      if (e.key.startsWith(PREFIX)) this.changeEmitter.fire(e.key.slice(PREFIX.length));
+      if (e.key.startsWith(SECRET_KEY_PREFIX)) this.changeEmitter.fire(e.key.slice(SECRET_KEY_PREFIX.length));
     });
   }
 

@@ -1,6 +1,6 @@
 // The guided multi-step input for Add / Edit Connection; every field validated as the user types.
 import * as vscode from 'vscode';
-import { crypto, validatePrivateKey } from '../colonies/crypto';
+import { validatePrivateKey } from '../colonies/crypto';
 import type { ConnectionProfile } from './types';
 import { DEFAULT_PORT, parsePort, validateColonyName, validateHost, validatePort, validateProfileName } from './profileValidation';
 
@@ -44,8 +44,8 @@ export function privateKeyError(value: string): string | undefined {
   }
 }
 
-/** A password box for a private key; returns the key and its id, or undefined when cancelled. */
-export async function inputPrivateKey(profileName: string): Promise<{ prvkey: string; id: string } | undefined> {
+/** A password box for a private key; returns the key (trimmed, lower case), or undefined when cancelled. */
+export async function inputPrivateKey(profileName: string): Promise<string | undefined> {
   const value = await vscode.window.showInputBox({
     title: `Private key for "${profileName}"`,
     prompt: 'The 64 hexadecimal characters of your ColonyOS private key (COLONIES_PRVKEY). Stored in VS Code Secret Storage only.',
@@ -53,7 +53,5 @@ export async function inputPrivateKey(profileName: string): Promise<{ prvkey: st
     ignoreFocusOut: true,
     validateInput: privateKeyError,
   });
-  if (value === undefined) return undefined;
-  const prvkey = value.trim().toLowerCase();
-  return { prvkey, id: crypto.id(prvkey) };
+  return value?.trim().toLowerCase();
 }

@@ -84,7 +84,10 @@ export function readProfiles(raw: unknown): { profiles: ConnectionProfile[]; pro
   return { profiles, problems };
 }
 
+/** Every profile's private key is stored in SecretStorage under this prefix plus the profile name. */
+export const SECRET_KEY_PREFIX = 'colonyos.prvkey.';
+
 /** The SecretStorage key of a profile's private key. */
 export function secretKeyFor(profileName: string): string {
-  return `colonyos.prvkey.${profileName}`;
+  return `${SECRET_KEY_PREFIX}${profileName}`;
 }
