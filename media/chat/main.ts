@@ -12,7 +12,7 @@ import {
   type WebviewMessage,
   type WebviewPersistedState,
 } from '../../src/panels/protocol';
-import { countLabel, findAll, keepPosition, type FindMatch, type FindQuery } from './find';
+import { countLabel, findAll, keepPosition, searchableText, type FindMatch, type FindQuery } from './find';
 import { renderRow, refreshTimes, summary } from './row';
 import { VirtualList } from './virtualList';
 
@@ -107,7 +107,7 @@ const list: VirtualList<EntryView> = new VirtualList<EntryView>({
 
 function estimateHeight(view: EntryView): number {
   const b = view.body;
-  const text = b.kind === 'text' || b.kind === 'json' ? b.text : '';
+  const text = searchableText(view);
   let lines = 1;
   if (text) {
     const width = Math.max(20, Math.floor((listWidth || 600) / 7.5));
@@ -152,8 +152,14 @@ function closeFind(): void {
   if (!ui.list.contains(document.activeElement)) ui.list.focus();
 }
 
-/** Searches the whole transcript for the input's text; `reveal` scrolls to the match it settles on. */
+/** Searches the whole transcript for the input's text and shows the result; `reveal` scrolls to the match. */
 function runFind(reveal: boolean): void {
+  search();
+  showFind(reveal);
+}
+
+/** Finds every match of the input's text and picks the current one; shows nothing. */
+function search(): void {
   const text = ui.findInput.value;
   const query: FindQuery | undefined = text ? { text, matchCase: ui.findCase.getAttribute('aria-pressed') === 'true' } : undefined;
   const previous = currentMatch();
@@ -173,19 +179,20 @@ function runFind(reveal: boolean): void {
     const next = result.matches.findIndex((m) => m.index > from || (m.index === from && m.start >= fromStart));
     findState.current = next >= 0 ? next : result.matches.length - 1;
   }
+}
+
+/** The count, the marks in the rows on screen, and (with `reveal`) the current match scrolled into view. */
+function showFind(reveal: boolean): void {
   renderFindCount();
   list.rerenderAll();
   if (reveal) revealMatch();
 }
 
 function moveFind(delta: 1 | -1): void {
-  if (findState.stale) runFind(false);
+  if (findState.stale) search();
   const n = findState.matches.length;
-  if (n === 0) return;
-  findState.current = (findState.current + delta + n) % n;
-  renderFindCount();
-  list.rerenderAll();
-  revealMatch();
+  if (n > 0) findState.current = (findState.current + delta + n) % n;
+  showFind(n > 0);
 }
 
 function revealMatch(): void {
@@ -291,9 +298,8 @@ function onHostMessage(m: HostMessage): void {
       } else if (wasFollowing) {
         list.scrollToBottom();
       }
-      setStatus(m.status, m.composer);
+      setStatus(m.status, m.composer); // renders the composer and its reply chip
       renderEmpty();
-      renderReplyChip();
       transcriptChangedForFind();
       saveState();
       return;
@@ -341,7 +347,6 @@ function onHostMessage(m: HostMessage): void {
         ui.input.value = '';
         ui.kind.value = 'data';
         replyTo = undefined;
-        renderReplyChip();
         following = true;
         unread = 0;
         list.scrollToBottom();
@@ -645,6 +650,5 @@ if (!persisted && document.body.dataset.processId && document.body.dataset.chann
   vscode.setState(persisted);
 }
 restoreDraft();
-renderReplyChip();
 renderComposer();
 post({ type: 'ready' });
