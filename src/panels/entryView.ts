@@ -1,4 +1,5 @@
 // Turns channel entries (bytes from an untrusted executor) into what the webview renders. No `vscode`, no Node.
+import { parseJson, stringifyJson } from '../colonies/json';
 import { parseTime } from '../colonies/time';
 import type { ChannelEntry } from '../colonies/types';
 import type { EntryBody, EntryView, SenderKind } from './protocol';
@@ -44,7 +45,8 @@ export function describeBody(bytes: Uint8Array): EntryBody {
   const trimmed = text.trim();
   if (bytes.length <= MAX_PRETTY_JSON && (trimmed.startsWith('{') || trimmed.startsWith('['))) {
     try {
-      return { kind: 'json', text: JSON.stringify(JSON.parse(trimmed), null, 2), size: bytes.length };
+      // The project's JSON keeps integers beyond 2^53 exact (ids, nanosecond times); JSON.parse would round them.
+      return { kind: 'json', text: stringifyJson(parseJson(trimmed), 2), size: bytes.length };
     } catch {
       // Not JSON after all: shown as typed.
     }

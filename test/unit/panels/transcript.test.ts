@@ -81,6 +81,8 @@ describe('panels: payload classification and views', () => {
   it('classifies text, JSON, binary and empty payloads', () => {
     assert.deepEqual(describeBody(enc('héllo\nworld')), { kind: 'text', text: 'héllo\nworld', truncated: false, size: 12 });
     assert.deepEqual(describeBody(enc(' {"a":[1]} ')), { kind: 'json', text: '{\n  "a": [\n    1\n  ]\n}', size: 11 });
+    // Integers beyond 2^53 stay exact (JSON.parse would print 1795716309916579600).
+    assert.deepEqual(describeBody(enc('{"t":1795716309916579663}')), { kind: 'json', text: '{\n  "t": 1795716309916579663\n}', size: 25 });
     assert.equal(describeBody(enc('{not json')).kind, 'text');
     assert.deepEqual(describeBody(new Uint8Array([0xc3, 0x28])), { kind: 'binary', size: 2, hex: 'c3 28' }, 'invalid UTF-8');
     assert.equal(describeBody(enc('bell\u0007')).kind, 'binary', 'control bytes');
