@@ -14,10 +14,9 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   APT_PACKAGES, CHROMIUM_PATH, REPO_ROOT, defaultCodeServerDir, ensureAptPackages, ensureCodeServer, freePort, serverMainPath,
-  launchBrowser, linkExtension, startServer,
+  isMain, killGroup, launchBrowser, linkExtension, startServer,
 } from './vscode-server.mjs';
 
 const USAGE = `Usage: npm run demo -- [options]
@@ -100,11 +99,15 @@ function runVisible(cmd, args) {
   }
 }
 
-function ensureNodeModules(install) {
+/**
+ * Runs `npm ci` when node_modules is missing or out of step with the lockfile (unless `install` is false);
+ * `tell` says so in the caller's voice.
+ */
+export function ensureNodeModules(install = true, tell = say) {
   const problem = nodeModulesProblem();
   if (!problem) return;
   if (!install) throw new Error(`npm dependencies are not installed (${problem}); run npm ci, or drop --no-install`);
-  say(`${problem}: running npm ci`);
+  tell(`${problem}: running npm ci`);
   runVisible('npm', ['ci', '--no-fund', '--no-audit']);
 }
 
@@ -322,14 +325,6 @@ async function smokeCheck(url) {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-function killGroup(pid, signal) {
-  try {
-    process.kill(-pid, signal);
-  } catch (err) {
-    if (err.code !== 'ESRCH') throw err;
-  }
-}
-
 /** What the demo started, stopped in reverse order, each reported. */
 class Cleanup {
   steps = [];
@@ -431,7 +426,7 @@ async function main() {
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (isMain(import.meta.url)) {
   main().catch((err) => {
     say(`FAILED: ${err.stack ?? err}`);
     process.exit(1);

@@ -5,9 +5,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { REPO_ROOT, isMain } from './vscode-server.mjs';
 
 /** Every file a .vsix of this extension may hold (paths inside the zip); the first group must all be there. */
 export const REQUIRED_VSIX_FILES = [
@@ -109,7 +107,7 @@ async function main(argv) {
   process.stdout.write(`${out} (${names.length} files, ${size} KiB): contents checked, no vsce warnings\n`);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (isMain(import.meta.url)) {
   main(process.argv.slice(2)).catch((err) => {
     process.stderr.write(`package: ${err.message}\n`);
     process.exit(1);

@@ -5,9 +5,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ensureNodeModules } from './demo.mjs';
 import { packageExtension } from './package.mjs';
-import { REPO_ROOT } from './vscode-server.mjs';
+import { APT_PACKAGES, REPO_ROOT, ensureAptPackages, ensureCodeServer, isMain, serverMainPath } from './vscode-server.mjs';
 
 const TIER_TIMEOUT_MS = Number(process.env.COLONYOS_TIER_TIMEOUT_MS || 8 * 60_000);
 const VSIX_PATH = path.join(REPO_ROOT, '.artifacts', 'colonyos-vscode.vsix');
@@ -107,9 +107,20 @@ async function runTier(tier) {
   return { name: tier.name, ...counts, failed, ok: problems.length === 0, note: problems.join(', ') || `${seconds}s`, details };
 }
 
+/**
+ * What a fresh clone lacks: the locked npm dependencies, Chromium (and, until the VS Code server is installed, the
+ * tools to build it; apt needs root) and the VS Code server itself. Each is checked first and installed only once.
+ */
+function prepare() {
+  ensureNodeModules(true, (m) => console.log(`[test-all] ${m}`));
+  ensureAptPackages(fs.existsSync(serverMainPath()) ? ['chromium'] : APT_PACKAGES);
+  ensureCodeServer({ apt: false });
+}
+
 async function main() {
   const results = [];
   try {
+    prepare();
     await step('build extension', process.execPath, ['esbuild.js']);
     await step('build host tests', process.execPath, ['scripts/build-tests.mjs']);
   } catch (err) {
@@ -132,7 +143,7 @@ async function main() {
   process.exit(results.every((r) => r.ok) ? 0 : 1);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (isMain(import.meta.url)) {
   main().catch((err) => {
     console.error(`[test-all] ${err.stack ?? err}`);
     process.exit(1);

@@ -58,3 +58,7 @@ export function launchBrowser(options?: { headless?: boolean; viewport?: { width
 
 /** Text of a codeAutomationLog message (the workbench forwards console calls as their argument list). */
 export function formatWorkbenchLog(message: unknown): string;
+
+/** True when the module at `moduleUrl` (its import.meta.url) is the script Node was started with. */
+export function isMain(moduleUrl: string): boolean;
+export function killGroup(pid: number, signal: NodeJS.Signals): void;

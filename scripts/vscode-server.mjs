@@ -331,7 +331,8 @@ export async function startServer({ codeServerDir = defaultCodeServerDir(), base
   return server;
 }
 
-function killGroup(pid, signal) {
+/** Signals a whole process group; one that is already gone is fine. */
+export function killGroup(pid, signal) {
   try {
     process.kill(-pid, signal);
   } catch (err) {
@@ -406,7 +407,12 @@ async function main([command, ...rest]) {
   throw new Error('usage: vscode-server.mjs install | start [--folder DIR] [--ext DIR] [--vsix FILE]');
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(fs.realpathSync(process.argv[1])).href) {
+/** True when the module at `moduleUrl` (its import.meta.url) is the script Node was started with, also through a symlink. */
+export function isMain(moduleUrl) {
+  return Boolean(process.argv[1]) && moduleUrl === pathToFileURL(fs.realpathSync(process.argv[1])).href;
+}
+
+if (isMain(import.meta.url)) {
   main(process.argv.slice(2)).catch((err) => {
     console.error(`vscode-server: ${err.message}`);
     process.exit(1);

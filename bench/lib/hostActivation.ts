@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureCodeServer, launchBrowser, startServer } from '../../scripts/vscode-server.mjs';
+import { ensureCodeServer, launchBrowser, startServer, type HeadlessBrowser } from '../../scripts/vscode-server.mjs';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const ROW_TIMEOUT_MS = 60_000;
@@ -23,8 +23,9 @@ export async function hostActivationMs(extensionDir: string): Promise<number> {
   const codeServerDir = ensureCodeServer({ apt: false });
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'colonyos-bench-ws-'));
   const server = await startServer({ codeServerDir });
-  const browser = await launchBrowser();
+  let browser: HeadlessBrowser | undefined;
   try {
+    browser = await launchBrowser();
     const { page } = browser;
     await page.goto(server.workbenchUrl({ folder, extensionDevelopmentPath: extensionDir }));
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: ROW_TIMEOUT_MS });
@@ -40,7 +41,7 @@ export async function hostActivationMs(extensionDir: string): Promise<number> {
     if (!m) throw new Error(`no activation time in the Running Extensions row: ${JSON.stringify(text)}`);
     return Number(m[1]);
   } finally {
-    await browser.close();
+    await browser?.close();
     await server.stop();
     fs.rmSync(folder, { recursive: true, force: true });
   }

@@ -10,7 +10,7 @@ import { ChannelController } from '../../src/panels/channelController';
 import type { HostMessage } from '../../src/panels/protocol';
 import { TranscriptStore } from '../../src/panels/transcriptStore';
 
-export { until } from '../integration/helpers';
+export { until } from '../support/poll';
 
 /** Fails the running test when a promise rejection goes unhandled (in this process) while it runs. */
 export function failOnUnhandledRejections(): void {
