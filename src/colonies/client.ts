@@ -527,6 +527,10 @@ export class ColoniesClient {
    * Resolves with the process once it is in `state` (immediately if it already is). Rejects with a
    * timeout error when it does not get there in `timeoutSeconds`; the server then drops the socket
    * with 1006, which is its normal way of ending (P9).
+   *
+   * For a terminal state the process is read once more before it is returned: a real server signals a successful
+   * close with the process as it was before the output was stored, so the frame's `out`, `errors` and times cannot
+   * be trusted.
    */
   async subscribeProcess(processId: string, state: ProcessState, timeoutSeconds: number, prvkey: string, opts: CallOptions & { colonyName?: string } = {}): Promise<Process> {
     const envelope = createEnvelope(
@@ -561,7 +565,7 @@ export class ColoniesClient {
         onGuardTimeout: timeoutError,
       },
     );
-    return result!;
+    return isTerminal(state) ? this.getProcess(processId, prvkey, { signal: opts.signal }) : result!;
   }
 
   /** Resolves with the process once it has finished (SUCCESS, FAILED or CANCELLED), by polling. */

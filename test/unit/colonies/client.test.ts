@@ -337,10 +337,31 @@ describe('colonies/client over real sockets (purpose-built wire server)', functi
         ws.send(frame('subscribeprocessmsg', { processid: 'p', state: 1, prioritytime: 1 }));
         setTimeout(() => ws.send(frame('subscribeprocessmsg', { processid: 'p', state: 2, prioritytime: 1795716309916579663n })), 30);
       };
+      server.api = (req) => {
+        assert.equal(req.payloadtype, 'getprocessmsg');
+        return { value: { processid: 'p', state: 2, prioritytime: 1795716309916579663n, out: ['stored'] } };
+      };
       const c = make();
       const p = await c.subscribeProcess('p', ProcessState.SUCCESS, 5, KEY);
       assert.equal(p.state, ProcessState.SUCCESS);
       assert.equal(p.prioritytime, 1795716309916579663n);
+    });
+
+    it('reads the process again after a terminal frame, whose output a real server leaves stale', async () => {
+      server.socket = (_req, ws) => ws.send(frame('subscribeprocessmsg', { processid: 'p', state: 2, out: [] }));
+      server.api = () => ({ value: { processid: 'p', state: 2, out: ['the output'] } });
+      const c = make();
+      const done = await c.subscribeProcess('p', ProcessState.SUCCESS, 5, KEY);
+      assert.deepEqual(done.out, ['the output']);
+      assert.deepEqual(server.requests.map((r) => r.payloadtype), ['getprocessmsg']);
+    });
+
+    it('returns the RUNNING frame as it is (no extra read for a state that is not terminal)', async () => {
+      server.socket = (_req, ws) => ws.send(frame('subscribeprocessmsg', { processid: 'p', state: 1 }));
+      const c = make();
+      const running = await c.subscribeProcess('p', ProcessState.RUNNING, 5, KEY);
+      assert.equal(running.state, ProcessState.RUNNING);
+      assert.equal(server.requests.length, 0);
     });
 
     it('treats the server dropping the socket at the timeout (1006) as a timeout', async () => {

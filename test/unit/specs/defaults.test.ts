@@ -22,6 +22,14 @@ describe('specs: CLI defaults', () => {
     assert.equal(limitOrNone(-1), -1);
   });
 
+  it('absent or null args/kwargs are sent as [] and {}, as a real server stores them (never null or undefined)', () => {
+    for (const raw of [{ funcname: 'f' }, { funcname: 'f', args: null, kwargs: null }]) {
+      const s = toFunctionSpec(raw, 'dev');
+      assert.deepEqual([s.args, s.kwargs], [[], {}]);
+      assert.match(JSON.stringify(s), /"args":\[\],"kwargs":\{\}/);
+    }
+  });
+
   it('maxretries and priority keep Go zero values when absent', () => {
     const s = toFunctionSpec({ funcname: 'f', conditions: { executortype: 'e' } }, 'dev');
     assert.equal(s.maxretries, 0);
