@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: builds, then runs every test tier in order (unit, integration, reliability, webview, host, e2e), prints each tier's
+// `npm test`: builds, then runs every test tier in order (unit, integration, real-server, reliability, webview, host, e2e), prints each tier's
 // counts and a final "N passed, N failed, N skipped" line. Exits non-zero when anything failed, when a tier crashed,
 // or when a tier ran zero tests. The e2e tier runs against the packaged .vsix, as a user would install it.
 import { spawn } from 'node:child_process';
@@ -7,14 +7,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ensureNodeModules } from './demo.mjs';
 import { packageExtension } from './package.mjs';
+import { install as installRealServer } from './real-server.mjs';
 import { APT_PACKAGES, REPO_ROOT, ensureAptPackages, ensureCodeServer, isMain, serverMainPath } from './vscode-server.mjs';
 
 const TIER_TIMEOUT_MS = Number(process.env.COLONYOS_TIER_TIMEOUT_MS || 8 * 60_000);
 const VSIX_PATH = path.join(REPO_ROOT, '.artifacts', 'colonyos-vscode.vsix');
 
+// Tiers with `realServer` run inside `scripts/real-server.mjs run`: a fresh real ColonyOS server of the pinned
+// release, reached through the COLONIES_* variables, in a network namespace of its own.
 const TIERS = [
   { name: 'unit', dir: 'test/unit', script: 'test:unit' },
   { name: 'integration', dir: 'test/integration', script: 'test:integration' },
+  { name: 'real-server', dir: 'test/integration', script: 'test:integration', realServer: true },
   { name: 'reliability', dir: 'test/reliability', script: 'test:reliability' },
   { name: 'webview', dir: 'test/webview', script: 'test:webview' },
   { name: 'host', dir: 'test/host', script: 'test:host' },
@@ -90,17 +94,23 @@ async function runTier(tier) {
   console.log(`\n[test-all] ===== tier ${tier.name} (npm run ${tier.script}) =====`);
   const started = Date.now();
   try {
+    if (tier.realServer) installRealServer();
     await tier.before?.();
   } catch (err) {
-    return { name: tier.name, passed: 0, failed: 1, skipped: 0, ok: false, note: err.message };
+    console.log(`[test-all] tier ${tier.name} cannot run: ${err.message}`);
+    return { name: tier.name, passed: 0, failed: 1, skipped: 0, ok: false, note: err.message, details: err.message };
   }
-  const { code, out } = await runCaptured('npm', ['run', '--silent', tier.script], { env: tier.env });
+  const npmRun = ['npm', 'run', '--silent', tier.script];
+  const [cmd, ...args] = tier.realServer ? [process.execPath, 'scripts/real-server.mjs', 'run', '--', ...npmRun] : npmRun;
+  const { code, out } = await runCaptured(cmd, args, { env: tier.env });
   const counts = parseMochaCounts(out);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const problems = [];
   if (code !== 0) problems.push(`exit ${code}`);
   if (!counts.reported) problems.push('no mocha results');
   else if (counts.passed + counts.failed === 0) problems.push('zero tests ran');
+  // npm test gives every tier every key, so a skipped test means something that should run did not.
+  if (counts.skipped > 0) problems.push(`${counts.skipped} skipped`);
   // A tier that crashed without reporting a failing test still counts as one failure in the summary.
   const failed = counts.failed || (problems.length > 0 ? 1 : 0);
   const details = problems.length > 0 ? failureDetails(out) || out.trim().split('\n').slice(-40).join('\n') : '';
