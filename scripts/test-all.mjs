@@ -22,7 +22,9 @@ const TIERS = [
   { name: 'reliability', dir: 'test/reliability', script: 'test:reliability' },
   { name: 'webview', dir: 'test/webview', script: 'test:webview' },
   { name: 'host', dir: 'test/host', script: 'test:host' },
+  { name: 'host-real', dir: 'test/host', script: 'test:host', realServer: true, env: { COLONYOS_HOST_GREP: 'round trip with the echo executor' } },
   { name: 'e2e', dir: 'test/e2e', script: 'test:e2e', before: packageVsix, env: { COLONYOS_E2E_VSIX: VSIX_PATH } },
+  { name: 'e2e-real', dir: 'test/e2e', script: 'test:e2e:chat', realServer: true },
 ];
 
 function hasTestFiles(dir) {

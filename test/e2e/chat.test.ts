@@ -2,7 +2,8 @@
 // Runs against the repository (development folder) or, with COLONYOS_E2E_VSIX, against the packaged extension.
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Locator } from 'playwright-core';
-import { openChannelFromTree, sendAndAwaitReply, startLocalColony, submitSpec } from './chatScenario';
+import { awaitConnectedTree, connectColony, openChannelFromTree, sendAndAwaitReply, submitSpec } from './chatScenario';
+import { prepareRealServer, realServerConfigured, type RealServer } from './colonyTarget';
 import { contextMenuAction, editorTab, modalDialog, openWorkbench, runCommand, treeRowLabels, treeRows, webviewContent, type Workbench } from './workbench';
 
 describe('e2e: chat with the echo executor', function () {
@@ -11,8 +12,10 @@ describe('e2e: chat with the echo executor', function () {
   let pane: Locator;
   let shortId: string;
   let chat: FrameLocator;
+  let real: RealServer | undefined;
 
   before(async () => {
+    if (realServerConfigured()) real = await prepareRealServer();
     wb = await openWorkbench();
   });
 
@@ -25,13 +28,14 @@ describe('e2e: chat with the echo executor', function () {
 
   after(async () => {
     await wb?.close();
+    await real?.stop();
   });
 
-  it('opens the ColonyOS view and shows the tree connected to a local colony', async () => {
-    pane = await startLocalColony(wb);
+  it(`opens the ColonyOS view and shows the tree connected to ${realServerConfigured() ? 'the real server' : 'a local colony'}`, async () => {
+    pane = await connectColony(wb);
     const labels = await treeRowLabels(pane);
     // The colony node first, then its state groups.
-    assert.equal(labels[0], 'dev', `first row is not the colony: ${JSON.stringify(labels)}`);
+    assert.equal(labels[0], real?.colonyName ?? 'dev', `first row is not the colony: ${JSON.stringify(labels)}`);
     for (const group of ['Waiting', 'Running', 'Successful', 'Failed', 'Cancelled']) {
       assert.ok(labels.includes(group), `no ${group} group: ${JSON.stringify(labels)}`);
     }
@@ -131,9 +135,14 @@ describe('e2e: chat with the echo executor', function () {
     const list = (await restored.locator('#list').innerText()).replace(/\s+/g, ' ');
     assert.ok(list.indexOf('Hello!') < list.indexOf('You said: Hello!'), `restored transcript: ${list}`);
     assert.match(await restored.locator('#title-process').innerText(), new RegExp(shortId.slice(0, 12)));
-    // The colony died with the old extension host; the tree says so and offers to start a new one.
-    await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'The local colony is not running' }).waitFor({ timeout: 60_000 });
-    await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Start Local Colony' }).waitFor({ timeout: 60_000 });
+    if (real) {
+      // A real server outlives the window: the tree reconnects with the imported profile and its stored key.
+      await awaitConnectedTree(pane);
+    } else {
+      // The colony died with the old extension host; the tree says so and offers to start a new one.
+      await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'The local colony is not running' }).waitFor({ timeout: 60_000 });
+      await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Start Local Colony' }).waitFor({ timeout: 60_000 });
+    }
     await wb.screenshot('16-restored-after-reload');
   });
 });

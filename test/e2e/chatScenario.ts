@@ -3,6 +3,7 @@
 // tree; type "Hello!" and read the echo executor's "You said: Hello!" inside the webview (two iframes deep).
 // Each step asserts through the DOM and leaves a screenshot in .artifacts/e2e/.
 import type { FrameLocator, Locator } from 'playwright-core';
+import { realServerConfigured } from './colonyTarget';
 import {
   editorTab, escapeRegExp, expandViewPane, openFile, openViewContainer, runCommand, treeRows, waitForNotification, webviewContent,
   type Workbench,
@@ -14,6 +15,22 @@ const STEP_TIMEOUT_MS = 60_000;
 export async function awaitConnectedTree(pane: Locator): Promise<void> {
   // The state groups show under the colony node once the first process list has loaded.
   await treeRows(pane, /^Running/).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+}
+
+/**
+ * Opens the ColonyOS view and connects it: to the real server the COLONIES_* variables name (imported from the
+ * environment through the command palette), or else to a local colony started from the command palette.
+ */
+export async function connectColony(wb: Workbench): Promise<Locator> {
+  if (!realServerConfigured()) return startLocalColony(wb);
+  await openViewContainer(wb.page, 'ColonyOS');
+  const pane = await expandViewPane(wb.page, 'Processes');
+  await runCommand(wb.page, 'ColonyOS: Import Connection from Environment');
+  await waitForNotification(wb.page, /(Imported|Updated) connection ".*" from the environment/);
+  await pane.locator('.welcome-view-content').waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+  await awaitConnectedTree(pane);
+  await wb.screenshot('11-real-server');
+  return pane;
 }
 
 /** Opens the ColonyOS view and starts the local colony from the command palette; returns the Processes pane. */

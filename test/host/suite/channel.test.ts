@@ -1,7 +1,8 @@
 // The chat panel inside a real extension host: open a channel and hold a conversation with the echo executor.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { entryText, funcSpec, ProcessState } from '../../../src/colonies/index';
+import { crypto, entryText, funcSpec, ProcessState } from '../../../src/colonies/index';
+import { startEchoExecutor } from '../../../src/localcolony/executors/index';
 import type { ConnectionServiceImpl } from '../../../src/connection/connectionService';
 import type { LocalColonyController } from '../../../src/connection/localColonyController';
 import type { ChannelPanels } from '../../../src/panels/index';
@@ -22,10 +23,46 @@ async function api(): Promise<Api> {
 
 const config = () => vscode.workspace.getConfiguration('colonyos');
 
+/**
+ * Where the chat runs: the extension's own local colony with its echo executor, or, when the extension host was
+ * started with COLONIES_* variables (the real-server tier), that server, imported the way a user imports it
+ * ("Import Connection from Environment"), with a demo echo executor of a fresh type registered by the colony owner.
+ */
+async function chatTarget(a: Api): Promise<{ executorType: string; where: string; stop: () => Promise<void> }> {
+  const env = process.env;
+  if (!env.COLONIES_SERVER_HOST) {
+    await a.localColony.start();
+    return { executorType: 'echo', where: 'the local colony', stop: async () => undefined };
+  }
+  const colonyPrvKey = env.COLONIES_COLONY_PRVKEY;
+  assert.ok(colonyPrvKey && env.COLONIES_PRVKEY && env.COLONIES_COLONY_NAME, 'COLONIES_COLONY_PRVKEY, COLONIES_PRVKEY and COLONIES_COLONY_NAME are set');
+  await vscode.commands.executeCommand('colonyos.importFromEnvironment');
+  const executorType = `echo-${crypto.generatePrivateKey().slice(0, 10)}`;
+  const echo = await startEchoExecutor({
+    host: env.COLONIES_SERVER_HOST,
+    port: Number(env.COLONIES_SERVER_PORT ?? 50080),
+    tls: env.COLONIES_TLS === 'true',
+    colonyName: env.COLONIES_COLONY_NAME,
+    colonyPrvKey,
+    executorType,
+    assignTimeoutSec: 2,
+  });
+  return {
+    executorType,
+    where: `the ColonyOS server at ${env.COLONIES_SERVER_HOST}`,
+    stop: async () => {
+      await echo.stop();
+    },
+  };
+}
+
 suite('channel chat panel', function () {
   this.timeout(60_000);
 
+  let stopTarget: (() => Promise<void>) | undefined;
+
   suiteTeardown(async () => {
+    await stopTarget?.();
     const a = await api();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await a.localColony.stop();
@@ -34,12 +71,14 @@ suite('channel chat panel', function () {
   });
 
   test('open a channel, round trip with the echo executor, end it, and keep the transcript after close', async () => {
-    const { connection, localColony, panels } = await api();
-    await localColony.start();
-    await eventually('a connected local colony', async () => (connection.state.kind === 'connected' ? true : undefined));
+    const a = await api();
+    const { connection, panels } = a;
+    const target = await chatTarget(a);
+    stopTarget = target.stop;
+    await eventually(`a connection to ${target.where}`, async () => (connection.state.kind === 'connected' ? true : undefined));
     const s = await connection.requireSession();
 
-    const spec = funcSpec({ funcname: 'chat', colonyname: s.profile.colonyName, executortype: 'echo', channels: ['chat'] });
+    const spec = funcSpec({ funcname: 'chat', colonyname: s.profile.colonyName, executortype: target.executorType, channels: ['chat'] });
     const submitted = await s.client.submitFuncSpec(spec, s.prvkey);
     const running = await s.client.subscribeProcess(submitted.processid, ProcessState.RUNNING, 20, s.prvkey);
     assert.ok(running.assignedexecutorid, 'the echo executor took the process');

@@ -16,6 +16,12 @@ function testFiles(dir: string): string[] {
 export function run(): Promise<void> {
   // Spec output goes through console.log, which the workbench forwards to the test driver (codeAutomationLog).
   const mocha = new Mocha({ ui: 'tdd', color: false, reporter: 'spec', timeout: 30_000 });
+  // The real-server tier runs only the tests that talk to a server (COLONYOS_HOST_GREP); the rest use the local colony.
+  const grep = process.env.COLONYOS_HOST_GREP;
+  if (grep) {
+    mocha.grep(grep);
+    console.log(`[host-suite] only tests matching "${grep}"`);
+  }
   const files = testFiles(__dirname).sort();
   for (const file of files) mocha.addFile(file);
   console.log(`[host-suite] ${files.length} test files: ${files.map((f) => path.relative(__dirname, f)).join(', ')}`);
