@@ -127,6 +127,13 @@ function prepare() {
   ensureNodeModules(true, (m) => console.log(`[test-all] ${m}`));
   ensureAptPackages(fs.existsSync(serverMainPath()) ? ['chromium'] : APT_PACKAGES);
   ensureCodeServer({ apt: false });
+  // The pinned ColonyOS server (the real-server tiers, and the Go CLI tests of the integration tier). When it cannot be
+  // built, those tiers and tests fail with the reason; the others still run.
+  try {
+    installRealServer();
+  } catch (err) {
+    console.log(`[test-all] the real ColonyOS server is not available: ${err.message}`);
+  }
 }
 
 async function main() {
