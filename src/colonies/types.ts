@@ -151,6 +151,66 @@ export interface Attribute {
   value: string;
 }
 
+/** `attributetype` values. */
+export enum AttributeType {
+  IN = 0,
+  OUT = 1,
+  ERR = 2,
+  /** Made by the server from the spec's `env` at submit. */
+  ENV = 3,
+}
+
+/**
+ * An attribute for `addAttribute`. The server derives the id from (targetid, key, attributetype), so each key can be
+ * set once per type and process; it keeps `targetcolonyname` and `state` as sent until the process next changes state.
+ */
+export interface NewAttribute {
+  targetid: string;
+  key: string;
+  value: string;
+  attributetype: AttributeType | number;
+  targetcolonyname?: string;
+  state?: number;
+}
+
+export interface FunctionArg {
+  name: string;
+  type: string;
+  description?: string;
+  required?: boolean;
+  enum?: string[];
+}
+
+/**
+ * A function an executor registered (`addfunctionmsg`). The server folds each successful run of a process with this
+ * `funcname` on this executor into the statistics (seconds; min/max ignore a stored 0, the averages move halfway
+ * towards each new value).
+ */
+export interface ColonyFunction {
+  functionid: string;
+  executorname: string;
+  executortype: string;
+  colonyname: string;
+  funcname: string;
+  description?: string;
+  args?: FunctionArg[];
+  counter: number;
+  minwaittime: number;
+  maxwaittime: number;
+  minexectime: number;
+  maxexectime: number;
+  avgwaittime: number;
+  avgexectime: number;
+  /** The registering executor's location, set by the server. */
+  locationname?: string;
+}
+
+/**
+ * What `addFunction` sends; the executor named must be the signer. The server generates `functionid` when it is
+ * empty, sets `locationname` to the executor's and stores the rest as sent (statistics too, zero when absent).
+ */
+export type NewFunction = Pick<ColonyFunction, 'executorname' | 'executortype' | 'colonyname' | 'funcname'> & Partial<ColonyFunction>;
+
 export interface Process {
   processid: string;
   initiatorid: string;

@@ -6,7 +6,7 @@ import { SECOND_NS, formatNs, newId, nowNs } from './clock';
 import { badRequest, internal, notFound, RpcError } from './errors';
 import { EventHub } from './events';
 import type { GoStruct } from './gojson';
-import { ColonyState, envAttributes, processJson } from './state';
+import { ColonyState, durationSeconds, envAttributes, processJson, processSnapshot, recordFunctionRun, settleAttributes } from './state';
 import type { ExecutorRec, GraphRec, ProcessRec } from './state';
 import { resolveGraph, setGraphState } from './workflows';
 
@@ -172,20 +172,38 @@ export class Controller {
     }
   }
 
+  /**
+   * As a real server does: the process is read first, then the output stored (even when the close is then
+   * refused) and the process marked successful; the event carries that first copy with only `state` changed
+   * (old `out`, `endtime`, attribute states). Only when the assigned executor registered a function with this
+   * funcname is the process read again, to fold the run into the function's statistics, and the event is fresh.
+   */
   closeSuccessful(p: ProcessRec, out: unknown[] | null): void {
+    const stale = processSnapshot(p);
     if (out && out.length > 0) p.out = out;
     if (p.state === ProcessState.FAILED) throw badRequest('Tried to set failed process as successful');
     if (p.state === ProcessState.CANCELLED) throw badRequest('Tried to set cancelled process as successful');
     if (p.state === ProcessState.WAITING) throw badRequest('Tried to set waiting process as successful without being running');
     p.endtime = nowNs();
     p.state = ProcessState.SUCCESS;
+    settleAttributes(p);
     const graph = p.processgraphid ? this.state.graphs.get(p.processgraphid) : undefined;
     if (graph) {
       resolveGraph(this.state, graph);
       this.notifyChildren(p);
     }
+    stale.state = ProcessState.SUCCESS;
+    let event = stale;
+    const executor = this.state.executorById(p.assignedexecutorid);
+    const functions = executor
+      ? this.state.functionsWhere({ colonyname: p.spec.conditions.colonyname, executorname: executor.executorname, funcname: p.spec.funcname })
+      : [];
+    if (functions.length > 0) {
+      event = p;
+      recordFunctionRun(functions, durationSeconds(p.submissiontime, p.starttime), durationSeconds(p.starttime, p.endtime));
+    }
     this.channels.cleanupProcess(p.processid);
-    this.events.signal(p);
+    this.events.signal(event);
   }
 
   private notifyChildren(p: ProcessRec): void {
@@ -203,6 +221,7 @@ export class Controller {
     if (p.state === ProcessState.CANCELLED) throw badRequest('Tried to set cancelled process as failed');
     p.endtime = nowNs();
     p.state = ProcessState.FAILED;
+    settleAttributes(p);
     p.errors = errors;
     const graph = p.processgraphid ? this.state.graphs.get(p.processgraphid) : undefined;
     if (graph) resolveGraph(this.state, graph);
@@ -216,6 +235,7 @@ export class Controller {
     if (p.state === ProcessState.CANCELLED) throw badRequest('Tried to cancel already cancelled process');
     p.endtime = nowNs();
     p.state = ProcessState.CANCELLED;
+    settleAttributes(p);
   }
 
   cancel(p: ProcessRec): void {
@@ -232,6 +252,7 @@ export class Controller {
     p.retries += 1;
     p.isassigned = false;
     p.assignedexecutorid = '';
+    settleAttributes(p);
     if (p.spec.maxwaittime > 0) p.waitdeadline = now + BigInt(p.spec.maxwaittime) * SECOND_NS;
     this.events.signal(p);
   }
@@ -252,9 +273,10 @@ export class Controller {
     this.channels.cleanupProcess(id);
   }
 
-  /** removeexecutormsg: marks it UNREGISTERED and puts its running processes back in the queue. */
+  /** removeexecutormsg: marks it UNREGISTERED, drops its registered functions, puts its running processes back in the queue. */
   unregisterExecutor(e: ExecutorRec): void {
     e.state = ExecutorState.UNREGISTERED;
+    this.state.removeFunctionsWhere({ colonyname: e.colonyname, executorname: e.executorname });
     for (const p of this.state.processes.values()) {
       if (p.assignedexecutorid === e.executorid && p.state === ProcessState.RUNNING) {
         p.isassigned = false;

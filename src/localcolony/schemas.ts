@@ -100,6 +100,39 @@ export const EXECUTOR: Schema = {
   },
 };
 
+export const FUNCTION: Schema = {
+  struct: {
+    functionid: 'string',
+    executorname: 'string',
+    executortype: 'string',
+    colonyname: 'string',
+    funcname: 'string',
+    description: 'string',
+    args: { arr: { ptr: { struct: { name: 'string', type: 'string', description: 'string', required: 'bool', enum: { arr: 'string' } } } } },
+    counter: 'int',
+    minwaittime: 'float',
+    maxwaittime: 'float',
+    minexectime: 'float',
+    maxexectime: 'float',
+    avgwaittime: 'float',
+    avgexectime: 'float',
+    locationname: 'string',
+  },
+};
+
+export const ATTRIBUTE: Schema = {
+  struct: {
+    attributeid: 'string',
+    targetid: 'string',
+    targetcolonyname: 'string',
+    targetprocessgraphid: 'string',
+    state: 'int',
+    attributetype: 'int',
+    key: 'string',
+    value: 'string',
+  },
+};
+
 export const USER: Schema = { struct: { colonyname: 'string', userid: 'string', name: 'string', email: 'string', phone: 'string' } };
 export const COLONY: Schema = { struct: { colonyid: 'string', name: 'string' } };
 export const WORKFLOW_SPEC: Schema = { struct: { colonyname: 'string', functionspecs: { arr: FUNCTION_SPEC } } };

@@ -1,8 +1,9 @@
 // The local colony's in-memory database: records plus the Go-shaped JSON each renders to.
 import { ExecutorState, ProcessState } from '../colonies/types';
 import type { Colony, Executor, Process, User } from '../colonies/types';
+import { sha3Hex } from '../colonies/crypto';
 import { GO_ZERO_TIME } from '../colonies/time';
-import { formatNs, newId } from './clock';
+import { formatNs } from './clock';
 import type { GoStruct } from './gojson';
 
 /** An executor as stored: optional Go fields always present, nested objects as decoded. */
@@ -23,11 +24,46 @@ export interface ProcessRec extends Omit<Process, TimeField | 'attributes' | 'sp
   endtime?: bigint;
   waitdeadline?: bigint;
   execdeadline?: bigint;
-  /** ENV attributes derived from spec.env at submit. */
-  attributes: GoStruct[];
+  /** ENV attributes derived from spec.env at submit, then those added by the assigned executor. */
+  attributes: AttributeRec[];
   spec: GoStruct;
   parents: string[];
   children: string[];
+}
+
+/**
+ * An attribute as stored. `state` is what the adder sent; the server overwrites every attribute's state with the
+ * process's on each later transition, so `undefined` means "follows the process" (see `settleAttributes`).
+ */
+export interface AttributeRec {
+  attributeid: string;
+  targetid: string;
+  targetcolonyname: string;
+  targetprocessgraphid: string;
+  state: number | undefined;
+  attributetype: number;
+  key: string;
+  value: string;
+}
+
+/** A registered function (addfunctionmsg) with its run statistics, as the server stores it. */
+export interface FunctionRec {
+  functionid: string;
+  executorname: string;
+  executortype: string;
+  colonyname: string;
+  funcname: string;
+  description: string;
+  /** As sent; `null` when absent (the reply then omits it, like an empty list). */
+  args: GoStruct[] | null;
+  counter: number;
+  minwaittime: number;
+  maxwaittime: number;
+  minexectime: number;
+  maxexectime: number;
+  avgwaittime: number;
+  avgexectime: number;
+  locationname: string;
 }
 
 export interface GraphRec {
@@ -63,6 +99,8 @@ export class ColonyState {
   readonly graphs = new Map<string, GraphRec>();
   logs: LogRec[] = [];
   readonly paused = new Set<string>();
+  /** Registered functions by id, in registration order (the order the server lists them in). */
+  readonly functions = new Map<string, FunctionRec>();
 
   executorByName(colonyName: string, name: string): ExecutorRec | undefined {
     return this.executors.get(`${colonyName}\u0000${name}`);
@@ -99,6 +137,75 @@ export class ColonyState {
   processesOf(colonyName: string): ProcessRec[] {
     return [...this.processes.values()].filter((p) => p.spec.conditions.colonyname === colonyName);
   }
+
+  /** Attributes live with their process, so removing a process removes them (as the server does). */
+  attributeById(id: string): { attribute: AttributeRec; process: ProcessRec } | undefined {
+    for (const p of this.processes.values()) {
+      const attribute = p.attributes.find((a) => a.attributeid === id);
+      if (attribute) return { attribute, process: p };
+    }
+    return undefined;
+  }
+
+  /** Registered functions matching every given field, in registration order. */
+  functionsWhere(match: Partial<Pick<FunctionRec, 'colonyname' | 'executorname' | 'funcname'>>): FunctionRec[] {
+    return [...this.functions.values()].filter(
+      (f) =>
+        (match.colonyname === undefined || f.colonyname === match.colonyname) &&
+        (match.executorname === undefined || f.executorname === match.executorname) &&
+        (match.funcname === undefined || f.funcname === match.funcname),
+    );
+  }
+
+  removeFunctionsWhere(match: Partial<Pick<FunctionRec, 'colonyname' | 'executorname'>>): void {
+    for (const f of this.functionsWhere(match)) this.functions.delete(f.functionid);
+  }
+}
+
+/** The server's attribute id: SHA3-256 of target id + key + type, so one key per type and process. */
+export function attributeId(targetId: string, key: string, attributeType: number): string {
+  return sha3Hex(`${targetId}${key}${attributeType}`);
+}
+
+/** A process transition: the server sets every attribute of the process to the new state. */
+export function settleAttributes(p: ProcessRec): void {
+  for (const a of p.attributes) a.state = undefined;
+}
+
+/**
+ * A copy of the process as it is now, for a signal sent after it changes: attribute states frozen at their
+ * current values, since the copy does not follow the record.
+ */
+export function processSnapshot(p: ProcessRec): ProcessRec {
+  const copy = structuredClone(p);
+  copy.attributes = copy.attributes.map((a) => ({ ...a, state: a.state ?? p.state }));
+  return copy;
+}
+
+/**
+ * A run's statistics, as the server folds them in on a successful close: min/max keep the extreme (a stored 0
+ * counts as unset), the averages halve towards the new value (not a true mean), the counter comes from the first
+ * matching record and every record with that (colony, executor, funcname) gets the same values.
+ */
+export function recordFunctionRun(matching: FunctionRec[], waitS: number, execS: number): void {
+  const first = matching[0];
+  if (!first) return;
+  const stats = {
+    counter: first.counter + 1,
+    minwaittime: first.minwaittime > 0 ? Math.min(first.minwaittime, waitS) : waitS,
+    maxwaittime: first.maxwaittime > 0 ? Math.max(first.maxwaittime, waitS) : waitS,
+    minexectime: first.minexectime > 0 ? Math.min(first.minexectime, execS) : execS,
+    maxexectime: first.maxexectime > 0 ? Math.max(first.maxexectime, execS) : execS,
+    avgwaittime: first.avgwaittime > 0 ? (first.avgwaittime + waitS) / 2 : waitS,
+    avgexectime: first.avgexectime > 0 ? (first.avgexectime + execS) / 2 : execS,
+  };
+  for (const f of matching) Object.assign(f, stats);
+}
+
+/** Go's Duration.Seconds() for a span in nanoseconds. */
+export function durationSeconds(fromNs: bigint | undefined, toNs: bigint | undefined): number {
+  const d = (toNs ?? 0n) - (fromNs ?? 0n);
+  return Number(d / 1_000_000_000n) + Number(d % 1_000_000_000n) / 1e9;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -131,7 +238,10 @@ export function colonyJson(c: Colony): Colony {
   return { colonyid: c.colonyid, name: c.name };
 }
 
-/** The spec as a DB round trip returns it: resources normalised, `env` always a map, `channels` omitted when empty. */
+/**
+ * The spec as a DB round trip returns it: resources normalised, `args`/`kwargs`/`env` never null (absent or null
+ * at submit reads back as `[]`/`{}`), `channels` omitted when empty.
+ */
 function specJson(spec: GoStruct, env: Record<string, string>): Record<string, unknown> {
   const c = spec.conditions;
   const names: string[] | null = c.executornames;
@@ -155,8 +265,8 @@ function specJson(spec: GoStruct, env: Record<string, string>): Record<string, u
   const out: Record<string, unknown> = {
     nodename: spec.nodename,
     funcname: spec.funcname,
-    args: spec.args,
-    kwargs: spec.kwargs,
+    args: spec.args ?? [],
+    kwargs: spec.kwargs ?? {},
     priority: spec.priority,
     maxwaittime: spec.maxwaittime,
     maxexectime: spec.maxexectime,
@@ -170,18 +280,66 @@ function specJson(spec: GoStruct, env: Record<string, string>): Record<string, u
   return out;
 }
 
-export function envAttributes(p: { processid: string; processgraphid: string; spec: GoStruct }): GoStruct[] {
+const ATTRIBUTE_ENV = 3;
+
+export function envAttributes(p: { processid: string; processgraphid: string; spec: GoStruct }): AttributeRec[] {
   const env: Record<string, string> = p.spec.env ?? {};
   return Object.keys(env).map((key) => ({
-    attributeid: newId(),
+    attributeid: attributeId(p.processid, key, ATTRIBUTE_ENV),
     targetid: p.processid,
     targetcolonyname: p.spec.conditions.colonyname,
     targetprocessgraphid: p.processgraphid,
-    state: 0,
-    attributetype: 3,
+    state: undefined,
+    attributetype: ATTRIBUTE_ENV,
     key,
     value: env[key],
   }));
+}
+
+export function attributeJson(a: AttributeRec, processState: number): Record<string, unknown> {
+  return {
+    attributeid: a.attributeid,
+    targetid: a.targetid,
+    targetcolonyname: a.targetcolonyname,
+    targetprocessgraphid: a.targetprocessgraphid,
+    state: a.state ?? processState,
+    attributetype: a.attributetype,
+    key: a.key,
+    value: a.value,
+  };
+}
+
+/** A function as the server returns it: `description`, `args` and `locationname` omitted when empty. */
+export function functionJson(f: FunctionRec): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    functionid: f.functionid,
+    executorname: f.executorname,
+    executortype: f.executortype,
+    colonyname: f.colonyname,
+    funcname: f.funcname,
+  };
+  if (f.description) out.description = f.description;
+  if (f.args && f.args.length > 0) out.args = f.args.map(functionArgJson);
+  Object.assign(out, {
+    counter: f.counter,
+    minwaittime: f.minwaittime,
+    maxwaittime: f.maxwaittime,
+    minexectime: f.minexectime,
+    maxexectime: f.maxexectime,
+    avgwaittime: f.avgwaittime,
+    avgexectime: f.avgexectime,
+  });
+  if (f.locationname) out.locationname = f.locationname;
+  return out;
+}
+
+function functionArgJson(a: GoStruct | null): Record<string, unknown> | null {
+  if (a === null) return null;
+  const out: Record<string, unknown> = { name: a.name, type: a.type };
+  if (a.description) out.description = a.description;
+  if (a.required) out.required = a.required;
+  if (a.enum && a.enum.length > 0) out.enum = a.enum;
+  return out;
 }
 
 export interface ProcessJsonOptions {
@@ -207,7 +365,7 @@ export function processJson(p: ProcessRec, opts?: ProcessJsonOptions): Record<st
     waitdeadline: formatNs(p.waitdeadline),
     execdeadline: formatNs(execdeadline),
     retries: p.retries,
-    attributes: p.attributes.map((a) => ({ ...a, state: p.state })),
+    attributes: p.attributes.map((a) => attributeJson(a, p.state)),
     spec: specJson(p.spec, Object.fromEntries(Object.keys(env).sort().map((k) => [k, env[k]]))),
     waitforparents: p.waitforparents,
     parents: p.parents,

@@ -96,6 +96,7 @@ export function registerColonyHandlers(r: Registry): void {
     if (!state.colonies.has(m.colonyname)) throw badRequest(`Colony with name <${m.colonyname}> not found`);
     state.colonies.delete(m.colonyname);
     for (const [key, e] of state.executors) if (e.colonyname === m.colonyname) state.executors.delete(key);
+    state.removeFunctionsWhere({ colonyname: m.colonyname });
     for (const [key, u] of state.users) if (u.colonyname === m.colonyname) state.users.delete(key);
     for (const p of state.processesOf(m.colonyname)) core.controller.removeProcess(p.processid);
     for (const [id, g] of state.graphs) if (g.colonyname === m.colonyname) state.graphs.delete(id);

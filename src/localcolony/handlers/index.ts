@@ -1,7 +1,9 @@
 // Every RPC the local colony answers, keyed by payloadtype.
 import type { Registry } from '../dispatch';
+import { registerAttributeHandlers } from './attributes';
 import { registerChannelHandlers } from './channels';
 import { registerColonyHandlers } from './colonies';
+import { registerFunctionHandlers } from './functions';
 import { registerLogHandlers } from './logs';
 import { registerMemberHandlers } from './members';
 import { registerProcessHandlers } from './processes';
@@ -15,5 +17,7 @@ export function buildRegistry(): Registry {
   registerLogHandlers(r);
   registerWorkflowHandlers(r);
   registerChannelHandlers(r);
+  registerFunctionHandlers(r);
+  registerAttributeHandlers(r);
   return r;
 }
