@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: builds, then runs every test tier in order (unit, integration, real-server, reliability, webview, host, e2e), prints each tier's
+// `npm test`: builds, then runs every test tier in order (unit, integration, real-server, interop, reliability, webview, host, e2e
+// and their real-server runs), prints each tier's
 // counts and a final "N passed, N failed, N skipped" line. Exits non-zero when anything failed, when a tier crashed,
 // or when a tier ran zero tests. The e2e tier runs against the packaged .vsix, as a user would install it.
 import { spawn } from 'node:child_process';
@@ -19,6 +20,9 @@ const TIERS = [
   { name: 'unit', dir: 'test/unit', script: 'test:unit' },
   { name: 'integration', dir: 'test/integration', script: 'test:integration' },
   { name: 'real-server', dir: 'test/integration', script: 'test:integration', realServer: true },
+  // The Python SDK (pycolonies) as a peer; the local run creates its virtual environment, which the namespace cannot.
+  { name: 'interop', dir: 'test/interop', script: 'test:interop' },
+  { name: 'interop-real', dir: 'test/interop', script: 'test:interop', realServer: true },
   { name: 'reliability', dir: 'test/reliability', script: 'test:reliability' },
   { name: 'webview', dir: 'test/webview', script: 'test:webview' },
   { name: 'host', dir: 'test/host', script: 'test:host' },
