@@ -251,6 +251,16 @@ function checkScalar(node: Node, schema: JsonSchema, path: JsonPath, ctx: Ctx): 
 function check(node: Node, schemaIn: JsonSchema, path: JsonPath, ctxIn: Ctx): void {
   const { schema, root } = deref(schemaIn, ctxIn.root);
   const ctx = root === ctxIn.root ? ctxIn : { ...ctxIn, root };
+  // A wrong type is the whole story: the subschemas would only repeat it (a workflow item is typed "object"
+  // beside an allOf whose funcspec says "object" again).
+  if (schema.type !== undefined) {
+    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+    if (!types.some((t) => typeMatches(node, t))) {
+      const expected = types.map((t) => TYPE_WORDS[t] ?? t).join(' or ');
+      add(ctx, node, 'type', `${label(path)} must be ${expected}; found ${describeFound(node)}.`);
+      return;
+    }
+  }
   for (const sub of schema.allOf ?? []) check(node, sub, path, ctx);
   if (schema.oneOf) {
     checkOneOf(node, schema.oneOf, path, ctx);
@@ -259,14 +269,6 @@ function check(node: Node, schemaIn: JsonSchema, path: JsonPath, ctxIn: Ctx): vo
     const trial: Ctx = { ...ctx, issues: [] };
     check(node, schema.not, path, trial);
     if (trial.issues.length === 0) add(ctx, node, 'not-allowed', schema.errorMessage ?? `${label(path)} is not allowed here.`, 'error', keyOrSelf(node));
-  }
-  if (schema.type !== undefined) {
-    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-    if (!types.some((t) => typeMatches(node, t))) {
-      const expected = types.map((t) => TYPE_WORDS[t] ?? t).join(' or ');
-      add(ctx, node, 'type', `${label(path)} must be ${expected}; found ${describeFound(node)}.`);
-      return;
-    }
   }
   if (node.type === 'object') checkObject(node, schema, path, ctx);
   else if (node.type === 'array') checkArray(node, schema, path, ctx);
@@ -315,10 +317,7 @@ export function allSchemaNodes(): { file: string; pointer: string; schema: JsonS
     if (typeof schema.additionalProperties === 'object') visit(file, `${pointer}/additionalProperties`, schema.additionalProperties);
     for (const k of ['oneOf', 'allOf'] as const) (schema[k] ?? []).forEach((v, i) => visit(file, `${pointer}/${k}/${i}`, v));
     const defs = (schema as { definitions?: Record<string, unknown> }).definitions ?? {};
-    for (const [k, v] of Object.entries(defs)) {
-      if (k === 'typos') for (const [t, tv] of Object.entries(v as Record<string, unknown>)) visit(file, `${pointer}/definitions/typos/${t}`, tv);
-      else visit(file, `${pointer}/definitions/${k}`, v);
-    }
+    for (const [k, v] of Object.entries(defs)) visit(file, `${pointer}/definitions/${k}`, v);
   };
   for (const [file, schema] of Object.entries(ROOTS)) visit(file, '#', schema);
   return out;
