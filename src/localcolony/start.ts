@@ -24,7 +24,7 @@ export interface LocalColonyIdentities {
 }
 
 export interface DemoExecutorHandle {
-  stop(): Promise<void> | void;
+  stop(): Promise<unknown> | void;
 }
 
 export interface StartLocalColonyOptions {

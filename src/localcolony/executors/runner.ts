@@ -1,6 +1,6 @@
 // A ColonyOS executor loop built only on the public client, exactly as a user would write one:
 // register (when given the colony owner key), long-poll assign, run each process concurrently,
-// survive server restarts, and stop cleanly.
+// survive server restarts, and stop cleanly: unregistered, so that later submits do not wait for it.
 
 import {
   ColoniesClient,
@@ -30,13 +30,21 @@ export interface ExecutorOptions {
   log?: (line: string) => void;
 }
 
+/** How a stop ended for the executor's registration. */
+export type ExecutorStopResult = { unregistered: true } | { unregistered: false; reason: string };
+
 export interface ExecutorHandle {
   readonly executorId: string;
   readonly executorName: string;
   readonly executorType: string;
   /** Processes being handled right now. */
   readonly running: number;
-  stop(): Promise<void>;
+  /**
+   * Stops assigning, fails the processes still being handled, then removes the executor from the colony
+   * (`removeexecutormsg`). A ColonyOS server lets only the colony owner do that, so without `colonyPrvKey`
+   * the executor stays registered and the result says why. Calling it again returns the same result.
+   */
+  stop(): Promise<ExecutorStopResult>;
 }
 
 export interface ProcessContext {
@@ -50,6 +58,9 @@ export interface ProcessContext {
 export type ProcessHandler = (process: Process, ctx: ProcessContext) => Promise<void>;
 
 const NO_WORK = 'No process available for assignment';
+
+/** Why an executor without the colony owner key stays registered when it stops. */
+export const NO_OWNER_KEY_REASON = 'only the colony owner may remove an executor, and this executor was not given the colony owner key';
 
 export async function startExecutor(opts: ExecutorOptions, defaultType: string, handler: ProcessHandler): Promise<ExecutorHandle> {
   const log = opts.log ?? (() => undefined);
@@ -123,6 +134,34 @@ export async function startExecutor(opts: ExecutorOptions, defaultType: string, 
   const loopDone = loop();
   log(`${tag}: started against ${client.origin}`);
 
+  // Runs after failing our processes: a server puts a removed executor's RUNNING processes back in the queue,
+  // and a failed process must stay failed.
+  const unregister = async (): Promise<ExecutorStopResult> => {
+    if (!opts.colonyPrvKey) return { unregistered: false, reason: NO_OWNER_KEY_REASON };
+    try {
+      await client.removeExecutor(opts.colonyName, executorName, opts.colonyPrvKey, { timeoutMs: 5000 });
+      return { unregistered: true };
+    } catch (err) {
+      return { unregistered: false, reason: errorMessage(err) };
+    }
+  };
+
+  let stopped: Promise<ExecutorStopResult> | undefined;
+  const stop = async (): Promise<ExecutorStopResult> => {
+    const unfinished = [...active.keys()];
+    stopCtrl.abort();
+    await loopDone;
+    await Promise.allSettled(active.values());
+    // Leave no process RUNNING forever behind a stopped executor.
+    await Promise.allSettled(
+      unfinished.map((id) => client.fail(id, [`The ${executorType} executor ${executorName} was stopped`], prvkey, { timeoutMs: 5000 })),
+    );
+    const result = await unregister();
+    client.dispose();
+    log(result.unregistered ? `${tag}: stopped and unregistered` : `${tag}: stopped, still registered: ${result.reason}`);
+    return result;
+  };
+
   return {
     executorId,
     executorName,
@@ -130,18 +169,9 @@ export async function startExecutor(opts: ExecutorOptions, defaultType: string, 
     get running() {
       return active.size;
     },
-    async stop() {
-      if (stopCtrl.signal.aborted) return;
-      const unfinished = [...active.keys()];
-      stopCtrl.abort();
-      await loopDone;
-      await Promise.allSettled(active.values());
-      // Leave no process RUNNING forever behind a stopped executor.
-      await Promise.allSettled(
-        unfinished.map((id) => client.fail(id, [`The ${executorType} executor ${executorName} was stopped`], prvkey, { timeoutMs: 5000 })),
-      );
-      client.dispose();
-      log(`${tag}: stopped`);
+    stop() {
+      stopped ??= stop();
+      return stopped;
     },
   };
 }
