@@ -1,10 +1,11 @@
 // One WebSocket to /pubsub carrying one subscription. Every subscription gets its own socket because a
-// process-subscription timeout closes the whole socket (protocol P9).
+// process-subscription timeout closes the whole socket (protocol P9). Ending a subscription terminates its
+// socket at once (no close frame, nothing to wait for).
 
 import WebSocket from 'ws';
 import { asReplyEnvelope, ColoniesTransportError, decodeEnvelope, type ReplyEnvelope, type RpcEnvelope } from './rpc';
 import { abortReason } from './limiter';
-import { formatMs, ReplyTooLargeError } from './transport';
+import { certificateErrorText, formatMs, isCertificateError, ReplyTooLargeError, type TlsCa } from './transport';
 
 export interface PubsubHandlers {
   /** Return true to finish (the socket is then closed). Throwing rejects the subscription. */
@@ -23,6 +24,8 @@ export interface PubsubOptions {
   connectTimeoutMs: number;
   guardMs: number;
   rejectUnauthorized?: boolean;
+  /** wss only: the certificate authorities (PEM) to trust instead of Node's bundled list. */
+  ca?: TlsCa;
   /** Largest frame accepted; a bigger one ends the subscription with ReplyTooLargeError. */
   maxPayloadBytes: number;
   signal?: AbortSignal;
@@ -49,6 +52,7 @@ export function runSubscription(opts: PubsubOptions, handlers: PubsubHandlers): 
     const ws = new WebSocket(opts.url, {
       handshakeTimeout: opts.connectTimeoutMs,
       rejectUnauthorized: opts.rejectUnauthorized !== false,
+      ...(opts.ca ? { ca: opts.ca } : {}),
       perMessageDeflate: false,
       // ws stops reading such a frame and closes with 1009 instead of buffering it.
       maxPayload: opts.maxPayloadBytes,
@@ -63,8 +67,10 @@ export function runSubscription(opts: PubsubOptions, handlers: PubsubHandlers): 
       opts.signal?.removeEventListener('abort', onAbort);
       opts.disposeSignal.removeEventListener('abort', onDispose);
       opts.sockets.delete(ws);
-      if (ws.readyState === WebSocket.OPEN) ws.close(1000);
-      else if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+      // Never a closing handshake: a ColonyOS server answers a close frame only when its read loop gets to it,
+      // which a channel subscription delays until it ends (up to its whole timeout). ws would keep the
+      // socket open that long (30 s) waiting for the answer.
+      ws.terminate();
       if (err) reject(err);
       else resolve();
     };
@@ -103,7 +109,9 @@ export function runSubscription(opts: PubsubOptions, handlers: PubsubHandlers): 
     });
     ws.on('error', (err: Error & { code?: string }) => {
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return finish(new ReplyTooLargeError(opts.what, opts.maxPayloadBytes));
-      if (!opened) {
+      if (!opened && isCertificateError(err)) {
+        finish(new ColoniesTransportError(`${opts.what}: cannot open a WebSocket: ${certificateErrorText(opts.url, err)}`, 'network', err));
+      } else if (!opened) {
         finish(new ColoniesTransportError(`${opts.what}: cannot open a WebSocket to ${opts.url} (${err.code ?? err.message})`, 'network', err));
       }
       // After open, 'close' follows and decides.

@@ -54,6 +54,44 @@ export interface TransportOptions extends ServerAddress {
   maxReplyBytes?: number;
   /** TLS only: set false to accept self-signed certificates (development servers). */
   rejectUnauthorized?: boolean;
+  /** TLS only: the certificate authorities (PEM) to trust instead of Node's bundled list, e.g. a private CA. */
+  ca?: TlsCa;
+}
+
+/** PEM text (one or more certificates), or several. */
+export type TlsCa = string | Buffer | (string | Buffer)[];
+
+/** Node's codes for a server certificate this client does not trust (as opposed to a network failure). */
+const CERTIFICATE_ERROR_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HOSTNAME_MISMATCH',
+]);
+
+/** True when `err` (or its cause) is a rejected server certificate. */
+export function isCertificateError(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && CERTIFICATE_ERROR_CODES.has(code)) return true;
+  }
+  return false;
+}
+
+/** The sentence for a rejected certificate: what Node said, and what fixes it. */
+export function certificateErrorText(origin: string, err: Error & { code?: string }): string {
+  return (
+    `the TLS certificate of ${origin} is not trusted (${err.code}: ${err.message}). If the server uses a private or ` +
+    'self-signed certificate authority, give the client that CA certificate (PEM)'
+  );
 }
 
 export interface CallOptions {
@@ -140,7 +178,7 @@ export class HttpTransport {
     setMaxListeners(0, this.disposeCtrl.signal);
     const agentOpts = { keepAlive: true, maxSockets: Math.max(1, opts.maxInFlight) };
     this.agent = opts.tls
-      ? new https.Agent({ ...agentOpts, rejectUnauthorized: opts.rejectUnauthorized !== false })
+      ? new https.Agent({ ...agentOpts, rejectUnauthorized: opts.rejectUnauthorized !== false, ...(opts.ca ? { ca: opts.ca } : {}) })
       : new http.Agent(agentOpts);
   }
 
@@ -244,6 +282,7 @@ export class HttpTransport {
   }
 
   private networkError(what: string, err: Error & { code?: string }): ColoniesTransportError {
+    if (isCertificateError(err)) return new ColoniesTransportError(`${what} failed: ${certificateErrorText(this.origin, err)}`, 'network', err);
     const detail = err.code ? `${err.code}${err.message && !err.message.includes(err.code) ? ` ${err.message}` : ''}` : err.message;
     return new ColoniesTransportError(`${what} failed: cannot reach the ColonyOS server at ${this.origin} (${detail})`, 'network', err);
   }

@@ -8,6 +8,9 @@ import type { PrivateKeyStore } from './privateKeys';
 import { environmentKeyFor } from './envImport';
 import type { ProfileStore } from './profileStore';
 import { address, probeConnection } from './probe';
+import { identityKey, isPlainHttpToRemote, plainHttpWarning } from './identity';
+import { readCaFile } from './caFile';
+import type { WorkspaceConnectionGuard } from './workspaceConnections';
 import { errorMessage } from '../colonies/retry';
 
 const PROBE_TIMEOUT_MS = 10_000;
@@ -16,9 +19,12 @@ function sameProfile(a: ConnectionProfile | undefined, b: ConnectionProfile | un
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
+/** Bounds a workspace's settings cannot leave: at least 1 s, at most 1 h (setTimeout overflows past ~24.8 days). */
+export const MAX_REQUEST_TIMEOUT_S = 3600;
+
 export function requestTimeoutMs(): number {
   const seconds = vscode.workspace.getConfiguration('colonyos').get<number>('requestTimeout') ?? 30;
-  return Math.max(1, Number(seconds) || 30) * 1000;
+  return Math.min(MAX_REQUEST_TIMEOUT_S, Math.max(1, Number(seconds) || 30)) * 1000;
 }
 
 export class ConnectionServiceImpl implements ConnectionService, vscode.Disposable {
@@ -28,8 +34,12 @@ export class ConnectionServiceImpl implements ConnectionService, vscode.Disposab
   private currentClient: ColoniesClient | undefined;
   private currentState: ConnectionState = { kind: 'none' };
   private cachedId: { key: string; id: string } | undefined;
+  /** Why the profile's CA certificate file cannot be used; the connection is not used until it is fixed. */
+  private caProblem: string | undefined;
   private probeGeneration = 0;
   private readonly disposables: vscode.Disposable[] = [];
+  /** What the workspace's own settings files say about connections (all ignored); set at activation. */
+  workspaceConnections: WorkspaceConnectionGuard | undefined;
 
   constructor(
     readonly profiles: ProfileStore,
@@ -38,8 +48,8 @@ export class ConnectionServiceImpl implements ConnectionService, vscode.Disposab
   ) {
     this.disposables.push(
       profiles.onDidChange(() => this.reload()),
-      keys.onDidChange((name) => {
-        if (name === this.currentProfile?.name) void this.checkConnection();
+      keys.onDidChange((identity) => {
+        if (this.currentProfile && identity === identityKey(this.currentProfile)) void this.checkConnection();
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         // The client's timeout is fixed at construction: rebuild it.
@@ -73,27 +83,38 @@ export class ConnectionServiceImpl implements ConnectionService, vscode.Disposab
     this.currentClient = undefined;
     this.currentProfile = next;
     this.cachedId = undefined;
+    this.caProblem = undefined;
     void vscode.commands.executeCommand('setContext', 'colonyos.hasConnection', !!next);
     if (!next) {
       this.setState({ kind: 'none' });
       return;
     }
+    let ca: Buffer | undefined;
+    if (next.tls && next.caFile) {
+      const read = readCaFile(next.caFile);
+      if (typeof read === 'string') this.caProblem = `Connection "${next.name}": ${read}`;
+      else ca = read;
+    }
     this.currentClient = new ColoniesClient({
       host: next.host,
       port: next.port,
       tls: next.tls,
+      ca,
       timeoutMs: requestTimeoutMs(),
       logger: { debug: (m) => this.output.debug(m), warn: (m) => this.output.warn(m) },
     });
-    this.output.info(`Connection "${next.name}": ${address(next)}, colony ${next.colonyName}`);
+    this.output.info(`Connection "${next.name}": ${address(next)}, colony ${next.colonyName}${ca ? `, CA certificate ${next.caFile}` : ''}`);
+    if (isPlainHttpToRemote(next)) this.output.warn(`Connection "${next.name}": ${plainHttpWarning(next)}`);
+    if (this.caProblem) this.output.error(this.caProblem);
     void this.checkConnection();
   }
 
   async getPrivateKey(): Promise<string | undefined> {
     const profile = this.currentProfile;
     if (!profile) return undefined;
-    // Secret Storage first; otherwise the user's environment when it describes this very server and colony.
-    return (await this.keys.get(profile.name)) ?? environmentKeyFor(profile, process.env);
+    // The key stored for this server identity (never for a profile name); otherwise the user's environment when it
+    // describes this very server and colony.
+    return (await this.keys.get(profile)) ?? environmentKeyFor(profile, process.env);
   }
 
   async myId(): Promise<string | undefined> {
@@ -115,6 +136,7 @@ export class ConnectionServiceImpl implements ConnectionService, vscode.Disposab
         { title: 'Start Local Colony', command: 'colonyos.startLocalColony' },
       ]);
     }
+    if (this.caProblem) throw new UserFacingError(this.caProblem, [{ title: 'Edit Connection', command: 'colonyos.editConnection' }]);
     const prvkey = await this.getPrivateKey();
     if (!prvkey) {
       throw new UserFacingError(`Connection "${profile.name}" has no private key.`, [
@@ -134,6 +156,10 @@ export class ConnectionServiceImpl implements ConnectionService, vscode.Disposab
       return;
     }
     const generation = ++this.probeGeneration;
+    if (this.caProblem) {
+      this.setState({ kind: 'unreachable', reason: this.caProblem });
+      return;
+    }
     this.setState({ kind: 'connecting' });
     let state: ConnectionState;
     try {

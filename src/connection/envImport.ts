@@ -3,6 +3,7 @@
 import { isValidPrivateKey } from '../colonies/crypto';
 import type { ConnectionProfile } from './types';
 import { DEFAULT_PORT, parseBool, parsePort, validateColonyName, validateHost } from './profileValidation';
+import { isLoopbackHost, sameIdentity } from './identity';
 
 export const COLONIES_VARS = [
   'COLONIES_SERVER_HOST',
@@ -99,8 +100,13 @@ export function connectionFromVars(vars: VarSource): ImportedConnection {
   }
 
   const tlsText = getVar(vars, 'COLONIES_TLS');
-  const tls = parseBool(tlsText);
+  let tls = parseBool(tlsText);
   if (tlsText !== undefined && tls === undefined) throw new Error(`COLONIES_TLS: "${tlsText}" is not true or false.`);
+  if (tls === undefined && !isLoopbackHost(host)) {
+    // A new profile for another machine defaults to HTTPS; plain HTTP is a choice the user confirms.
+    tls = true;
+    warnings.push(`COLONIES_TLS is not set; using HTTPS for the remote host ${host}.`);
+  }
 
   const keyText = getVar(vars, 'COLONIES_PRVKEY');
   let prvkey: string | undefined;
@@ -126,10 +132,10 @@ export function uniqueName(base: string, taken: readonly string[]): string {
 
 /**
  * A private key may live in the user's environment instead of Secret Storage: COLONIES_PRVKEY is used for a
- * profile whose host, port and colony equal the COLONIES_* variables (never for another server).
+ * profile whose server identity (host, port, TLS, colony) equals the COLONIES_* variables (never for another server).
  */
 export function environmentKeyFor(
-  profile: { host: string; port: number; colonyName: string },
+  profile: { host: string; port: number; colonyName: string; tls?: boolean },
   vars: VarSource,
 ): string | undefined {
   let imported: ImportedConnection;
@@ -138,7 +144,5 @@ export function environmentKeyFor(
   } catch {
     return undefined;
   }
-  const p = imported.profile;
-  const sameServer = p.host.toLowerCase() === profile.host.toLowerCase() && p.port === profile.port && p.colonyName === profile.colonyName;
-  return sameServer ? imported.prvkey : undefined;
+  return sameIdentity(imported.profile, { ...profile, tls: profile.tls === true }) ? imported.prvkey : undefined;
 }

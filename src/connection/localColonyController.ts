@@ -6,6 +6,7 @@ import type { LocalColony } from '../localcolony/embedded';
 import { registerCommand, UserFacingError } from '../commands/errors';
 import type { ConnectionServiceImpl } from './connectionService';
 import { submitSampleProcesses } from './sampleProcesses';
+import { sameIdentity } from './identity';
 
 import { LOCAL_PROFILE_NAME } from './localProfile';
 import { errorMessage } from '../colonies/retry';
@@ -45,9 +46,16 @@ export class LocalColonyController implements vscode.Disposable {
     await setRunningContext(true);
     this.output.info(`Local colony listening on ${HOST}:${colony.port} (colony "${colony.colonyName}")`);
     const { profiles, keys } = this.connection;
-    // The well-known development user key; stored like any other key, never in settings.
-    await keys.set(LOCAL_PROFILE_NAME, colony.userPrvKey);
-    await profiles.upsert({ name: LOCAL_PROFILE_NAME, host: HOST, port: colony.port, tls: false, colonyName: colony.colonyName });
+    const profile = { name: LOCAL_PROFILE_NAME, host: HOST, port: colony.port, tls: false, colonyName: colony.colonyName };
+    // Each start picks a new port, so a new server identity: drop the key of the previous one, unless another
+    // profile still points there.
+    const previous = profiles.get(LOCAL_PROFILE_NAME);
+    if (previous && !sameIdentity(previous, profile) && !profiles.list().some((p) => p.name !== LOCAL_PROFILE_NAME && sameIdentity(p, previous))) {
+      await keys.delete(previous);
+    }
+    // The well-known development user key; stored like any other key (for this server only), never in settings.
+    await keys.set(profile, colony.userPrvKey);
+    await profiles.upsert(profile);
     await profiles.setActive(LOCAL_PROFILE_NAME);
     this.connection.reload();
     try {

@@ -1,45 +1,61 @@
-// Private keys live only in SecretStorage (DESIGN practice 10), one per profile, behind this typed wrapper.
+// Private keys live only in SecretStorage (DESIGN practice 10), one per server identity (scheme, host, port, colony),
+// behind this typed wrapper. A profile's display name never selects a key: any settings file can reuse a name.
 import * as vscode from 'vscode';
 import { validatePrivateKey } from '../colonies/crypto';
-import { SECRET_KEY_PREFIX, secretKeyFor } from './profileValidation';
+import {
+  IDENTITY_SECRET_PREFIX,
+  identityKey,
+  migrateLegacyKeys,
+  secretKeyForIdentity,
+  type KeyMigrationResult,
+  type ServerIdentity,
+} from './identity';
 
 export class PrivateKeyStore implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<string>();
-  /** Fires with the profile name whose key changed (also for changes made by another window). */
+  /** Fires with the identity key (see identityKey) whose key changed, also for changes made by another window. */
   readonly onDidChange = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.subscription = secrets.onDidChange((e) => {
-      if (e.key.startsWith(SECRET_KEY_PREFIX)) this.changeEmitter.fire(e.key.slice(SECRET_KEY_PREFIX.length));
+      if (e.key.startsWith(IDENTITY_SECRET_PREFIX)) this.changeEmitter.fire(e.key.slice(IDENTITY_SECRET_PREFIX.length));
     });
   }
 
-  async get(profileName: string): Promise<string | undefined> {
-    const value = await this.secrets.get(secretKeyFor(profileName));
+  async get(server: ServerIdentity): Promise<string | undefined> {
+    const value = await this.secrets.get(secretKeyForIdentity(server));
     return value || undefined;
   }
 
-  async has(profileName: string): Promise<boolean> {
-    return (await this.get(profileName)) !== undefined;
+  async has(server: ServerIdentity): Promise<boolean> {
+    return (await this.get(server)) !== undefined;
   }
 
   /** Validates before storing; throws a CryptoError that never contains the key. */
-  async set(profileName: string, prvkey: string): Promise<void> {
+  async set(server: ServerIdentity, prvkey: string): Promise<void> {
     validatePrivateKey(prvkey.trim());
-    await this.secrets.store(secretKeyFor(profileName), prvkey.trim().toLowerCase());
+    await this.secrets.store(secretKeyForIdentity(server), prvkey.trim().toLowerCase());
   }
 
-  async delete(profileName: string): Promise<void> {
-    await this.secrets.delete(secretKeyFor(profileName));
+  async delete(server: ServerIdentity): Promise<void> {
+    await this.secrets.delete(secretKeyForIdentity(server));
   }
 
-  /** Moves a key when a profile is renamed. */
-  async rename(from: string, to: string): Promise<void> {
-    if (from === to) return;
+  /** Moves a key when the user edits a profile's server; a key already stored for the new identity is kept. */
+  async move(from: ServerIdentity, to: ServerIdentity, keepSource: boolean): Promise<'moved' | 'kept' | 'none'> {
+    if (identityKey(from) === identityKey(to)) return 'none';
     const key = await this.get(from);
-    if (key !== undefined) await this.secrets.store(secretKeyFor(to), key);
-    await this.delete(from);
+    if (key === undefined) return 'none';
+    if (await this.has(to)) return 'kept';
+    await this.secrets.store(secretKeyForIdentity(to), key);
+    if (!keepSource) await this.delete(from);
+    return 'moved';
+  }
+
+  /** The one-time move of keys stored per profile name (see migrateLegacyKeys). */
+  migrateLegacy(userProfiles: readonly (ServerIdentity & { name: string })[]): Promise<KeyMigrationResult> {
+    return migrateLegacyKeys(this.secrets, userProfiles);
   }
 
   dispose(): void {

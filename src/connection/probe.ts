@@ -2,6 +2,7 @@
 // No `vscode` import: used by the service and by the integration tests.
 import { crypto } from '../colonies/crypto';
 import { ColoniesError, ColoniesTransportError } from '../colonies/rpc';
+import { isCertificateError } from '../colonies/transport';
 import type { Colony } from '../colonies/types';
 import { notMemberText } from '../commands/errorText';
 import type { ConnectionProfile, ConnectionState } from './types';
@@ -31,6 +32,9 @@ export function stateFromProbeError(err: unknown, profile: ConnectionProfile, my
     if (err.status === 401 || err.status === 403) return { kind: 'unauthorized', reason: `The server refused the key: ${err.message}`, myId };
     return { kind: 'unreachable', reason: `The server at ${address(profile)} answered with an error: ${err.message} (status ${err.status})` };
   }
+  if (err instanceof ColoniesTransportError && isCertificateError(err)) {
+    return { kind: 'unreachable', reason: `ColonyOS server ${address(profile)} is not trusted: ${err.message}. ${certificateHint(profile)}` };
+  }
   if (err instanceof ColoniesTransportError) {
     return { kind: 'unreachable', reason: `ColonyOS server ${address(profile)} is unreachable: ${err.message}` };
   }
@@ -56,6 +60,15 @@ export async function probeConnection(
   } catch (err) {
     return stateFromProbeError(err, profile, myId);
   }
+}
+
+/** What to change when the server's certificate is rejected: the profile's CA certificate file. */
+export function certificateHint(profile: Pick<ConnectionProfile, 'name' | 'caFile'>): string {
+  return profile.caFile
+    ? `The CA certificate file "${profile.caFile}" of connection "${profile.name}" did not sign this server's certificate: ` +
+        'point "caFile" of that connection (in the colonyos.connections user setting) at the right PEM file, or run "ColonyOS: Edit Connection".'
+    : `Set "caFile" of connection "${profile.name}" in the colonyos.connections user setting to the CA certificate (PEM) ` +
+        'that signed it, or run "ColonyOS: Edit Connection" and choose the CA certificate file.';
 }
 
 export function describeState(state: ConnectionState): string {

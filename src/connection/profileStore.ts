@@ -1,9 +1,15 @@
-// Connection profiles in settings (`colonyos.connections`, `colonyos.activeConnection`); never a key here.
+// Connection profiles in user settings (`colonyos.connections`, `colonyos.activeConnection`); never a key here, and
+// never a value from a workspace.
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from './types';
-import { readProfiles } from './profileValidation';
+import { resolveProfiles, type ResolvedProfiles } from './profileResolution';
 
 const SECTION = 'colonyos';
+
+function resolved(): ResolvedProfiles {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  return resolveProfiles(config.inspect('connections'), config.inspect('activeConnection'));
+}
 
 export class ProfileStore implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
@@ -19,8 +25,13 @@ export class ProfileStore implements vscode.Disposable {
     });
   }
 
+  /**
+   * The user's profiles: only the user (global) level of settings is read. `get()` would merge in workspace values,
+   * and a repository's `.vscode/settings.json` could then point a profile name, and the key stored for it, at its
+   * own host (the settings are application-scoped as well, so VS Code drops workspace values too).
+   */
   list(): ConnectionProfile[] {
-    const { profiles, problems } = readProfiles(vscode.workspace.getConfiguration(SECTION).get<unknown>('connections'));
+    const { profiles, problems } = resolved();
     const text = problems.join('; ');
     if (text && text !== this.reportedProblems) this.output.warn(`Ignoring invalid entries in colonyos.connections: ${text}`);
     this.reportedProblems = text;
@@ -32,20 +43,25 @@ export class ProfileStore implements vscode.Disposable {
   }
 
   activeName(): string {
-    return vscode.workspace.getConfiguration(SECTION).get<string>('activeConnection') ?? '';
+    return resolved().activeName;
+  }
+
+  /** Connection settings that VS Code reports at a workspace or folder level (all of them are ignored). */
+  workspaceLevelKeys(): string[] {
+    return resolved().ignoredWorkspaceKeys;
   }
 
   /** The active profile; with none named (or a stale name), the first profile. */
   active(): ConnectionProfile | undefined {
-    const profiles = this.list();
-    return profiles.find((p) => p.name === this.activeName()) ?? profiles[0];
+    this.list(); // reports invalid entries
+    return resolved().active;
   }
 
   async setActive(name: string): Promise<void> {
     await vscode.workspace.getConfiguration(SECTION).update('activeConnection', name, vscode.ConfigurationTarget.Global);
   }
 
-  /** Adds or replaces (by `previousName`, else by name) a profile. */
+  /** Adds or replaces (by `previousName`, else by name) a profile, in user settings only. */
   async upsert(profile: ConnectionProfile, previousName = profile.name): Promise<void> {
     const profiles = this.list();
     const i = profiles.findIndex((p) => p.name === previousName);
@@ -60,8 +76,9 @@ export class ProfileStore implements vscode.Disposable {
     if (this.activeName() === name) await this.setActive(this.list()[0]?.name ?? '');
   }
 
+  /** Writes the user's list (list() never holds workspace values, so nothing of a workspace is copied over). */
   private async write(profiles: ConnectionProfile[]): Promise<void> {
-    const plain = profiles.map(({ name, host, port, tls, colonyName }) => ({ name, host, port, tls, colonyName }));
+    const plain = profiles.map(({ name, host, port, tls, colonyName, caFile }) => ({ name, host, port, tls, colonyName, ...(caFile ? { caFile } : {}) }));
     await vscode.workspace.getConfiguration(SECTION).update('connections', plain, vscode.ConfigurationTarget.Global);
   }
 

@@ -79,15 +79,33 @@ export function readProfiles(raw: unknown): { profiles: ConnectionProfile[]; pro
       problems.push(`connection #${i + 1}${name ? ` "${name}"` : ''}: ${error}`);
       return;
     }
-    profiles.push({ name, host, port: port as number, tls: o.tls === true, colonyName });
+    const caFile = typeof o.caFile === 'string' && o.caFile.trim() ? o.caFile.trim() : undefined;
+    const caError = caFile === undefined ? undefined : validateCaFile(caFile);
+    if (caError) {
+      problems.push(`connection #${i + 1} "${name}": caFile: ${caError}`);
+      return;
+    }
+    const profile: ConnectionProfile = { name, host, port: port as number, tls: o.tls === true, colonyName };
+    if (caFile !== undefined) profile.caFile = caFile;
+    profiles.push(profile);
   });
   return { profiles, problems };
 }
 
-/** Every profile's private key is stored in SecretStorage under this prefix plus the profile name. */
-export const SECRET_KEY_PREFIX = 'colonyos.prvkey.';
+/**
+ * A CA certificate file is named by an absolute path (or one under `~`): a relative path would depend on the folder
+ * VS Code was started in.
+ */
+export function validateCaFile(value: string): string | undefined {
+  const file = value.trim();
+  if (!file) return 'Enter the path of a PEM file.';
+  if (!(file.startsWith('/') || file.startsWith('~/') || /^[A-Za-z]:[\\/]/.test(file) || file.startsWith('\\\\'))) {
+    return `"${file}" is not an absolute path.`;
+  }
+  return undefined;
+}
 
-/** The SecretStorage key of a profile's private key. */
-export function secretKeyFor(profileName: string): string {
-  return `${SECRET_KEY_PREFIX}${profileName}`;
+/** True when `text` holds at least one PEM certificate. */
+export function looksLikePemCertificate(text: string): boolean {
+  return /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(text);
 }

@@ -8,6 +8,8 @@ export interface ConnectionProfile {
   port: number;
   tls: boolean;
   colonyName: string;
+  /** HTTPS only: a PEM file with the certificate authority (or authorities) that signed the server's certificate. */
+  caFile?: string;
 }
 
 export type ConnectionState =

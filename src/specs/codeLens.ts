@@ -1,6 +1,8 @@
-// "Submit · Submit & Open Channel" above a function spec, "Submit Workflow" above a workflow.
+// "Submit · Submit & Open Channel" above a function spec, "Submit Workflow" above a workflow; in Restricted Mode,
+// the reason nothing can be submitted.
 import * as vscode from 'vscode';
 import { documentKind, parsedValue } from './documents';
+import { MANAGE_TRUST_COMMAND, RESTRICTED_SUBMIT_TEXT } from './trust';
 
 export class SpecCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -8,12 +10,16 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
   private readonly subscription = vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('colonyos.specFileGlobs')) this.changed.fire();
   });
+  private readonly trustSubscription = vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire());
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const kind = documentKind(doc);
     if (!kind) return [];
     const start = doc.positionAt(Math.max(0, doc.getText().search(/\S/)));
     const range = new vscode.Range(start, start);
+    if (!vscode.workspace.isTrusted) {
+      return [new vscode.CodeLens(range, { title: `$(shield) ${RESTRICTED_SUBMIT_TEXT}`, command: MANAGE_TRUST_COMMAND })];
+    }
     if (kind === 'workflow') {
       return [new vscode.CodeLens(range, { title: '$(run-all) Submit Workflow', command: 'colonyos.submitWorkflow', arguments: [doc.uri] })];
     }
@@ -29,6 +35,7 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
 
   dispose(): void {
     this.subscription.dispose();
+    this.trustSubscription.dispose();
     this.changed.dispose();
   }
 }

@@ -14,6 +14,7 @@ import { findSpecFiles } from './specFiles';
 import { missingExecutorText, shortId, submitFailureText, validationFailureText } from './submitText';
 import { prepareSubmission } from './validate';
 import { waitUntilRunning } from './waitRunning';
+import { requireTrustToSubmit } from './trust';
 import { errorMessage } from '../colonies/retry';
 
 export interface SpecTreeHooks {
@@ -63,6 +64,7 @@ export class SpecSubmitter {
 
   /** The document, a usable session and the validated request; throws (showing the problems) when invalid. */
   private async begin(arg: unknown, kind: SpecKind) {
+    requireTrustToSubmit();
     const doc = await this.resolveDocument(arg, kind);
     if (!doc) return undefined;
     const session = await this.deps.connection.requireSession();

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { ColoniesError, ColoniesTransportError } from '../colonies/rpc';
 import type { ConnectionService } from '../connection/types';
 import type { ProcessTreeModel } from './processTreeModel';
-import { RefreshScheduler } from './refreshScheduler';
+import { RefreshScheduler, refreshIntervalMs } from './refreshScheduler';
 import type { TreeNode } from './treeNodes';
 import { errorMessage } from '../colonies/retry';
 
@@ -14,8 +14,8 @@ export interface RefreshHooks {
 }
 
 function intervalSetting(): number {
-  const seconds = Number(vscode.workspace.getConfiguration('colonyos').get<number>('refreshInterval') ?? 5);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
+  // Bounded in code, not only in the schema: a workspace's settings may hold any number.
+  return refreshIntervalMs(vscode.workspace.getConfiguration('colonyos').get<unknown>('refreshInterval') ?? 5);
 }
 
 export class ProcessRefreshManager implements vscode.Disposable {

@@ -2,6 +2,18 @@
 // is expanded, coalesce bursts of requests, never overlap runs, back off after failures. The clock is
 // injected so the policy is unit-tested without real time. No `vscode` import.
 
+/** The shortest list-poll period any setting can ask for (a workspace's included): a server is not a dashboard. */
+export const MIN_REFRESH_INTERVAL_S = 2;
+/** The longest: past ~24.8 days setTimeout fires at once, which would turn a huge value into a tight loop. */
+export const MAX_REFRESH_INTERVAL_S = 24 * 60 * 60;
+
+/** `colonyos.refreshInterval` (seconds) as a poll period in ms, within the bounds above; 0 (manual only) for 0 or junk. */
+export function refreshIntervalMs(seconds: unknown): number {
+  const n = typeof seconds === 'number' ? seconds : typeof seconds === 'string' && seconds.trim() ? Number(seconds) : NaN;
+  if (!Number.isFinite(n) || n <= 0) return 0;
+  return Math.round(Math.min(MAX_REFRESH_INTERVAL_S, Math.max(MIN_REFRESH_INTERVAL_S, n)) * 1000);
+}
+
 export interface SchedulerTimer {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;

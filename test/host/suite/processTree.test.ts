@@ -104,8 +104,9 @@ suite('process tree', function () {
 
   test('an unreachable server gives the error item, not an exception', async () => {
     const { tree, connection } = await api();
-    await connection.keys.set('nowhere', DEV_USER_PRVKEY);
-    const profiles = (config().get<unknown[]>('connections') ?? []).concat([{ name: 'nowhere', host: '127.0.0.1', port: 1, tls: false, colonyName: 'dev' }]);
+    const nowhere = { name: 'nowhere', host: '127.0.0.1', port: 1, tls: false, colonyName: 'dev' };
+    await connection.keys.set(nowhere, DEV_USER_PRVKEY);
+    const profiles = (config().get<unknown[]>('connections') ?? []).concat([nowhere]);
     await config().update('connections', profiles, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('colonyos.switchConnection', 'nowhere');
     await eventually('the unreachable state', async () => (connection.state.kind === 'unreachable' ? true : undefined));
@@ -116,6 +117,6 @@ suite('process tree', function () {
     assert.match(String(root[0].item.tooltip), /127\.0\.0\.1:1/);
     assert.ok(root.some((r) => r.item.command?.command === 'colonyos.retryConnection'));
     await vscode.commands.executeCommand('colonyos.switchConnection', 'Local colony');
-    await connection.keys.delete('nowhere');
+    await connection.keys.delete(nowhere);
   });
 });

@@ -84,6 +84,17 @@ describe('connectionFromVars', () => {
     assert.ok(!c.warnings.join(' ').includes(bad));
   });
 
+  it('defaults to HTTPS for a remote host when COLONIES_TLS is not set, and says so', () => {
+    const remote = connectionFromVars({ COLONIES_SERVER_HOST: 'colonies.example.org', COLONIES_COLONY_NAME: 'dev', COLONIES_SERVER_PORT: '50080' });
+    assert.equal(remote.profile.tls, true);
+    assert.match(remote.warnings.join(' '), /COLONIES_TLS is not set; using HTTPS for the remote host colonies\.example\.org/);
+    const local = connectionFromVars({ COLONIES_SERVER_HOST: '127.0.0.1', COLONIES_COLONY_NAME: 'dev', COLONIES_SERVER_PORT: '50080' });
+    assert.equal(local.profile.tls, false);
+    assert.doesNotMatch(local.warnings.join(' '), /COLONIES_TLS/);
+    const explicit = connectionFromVars({ COLONIES_SERVER_HOST: 'colonies.example.org', COLONIES_COLONY_NAME: 'dev', COLONIES_TLS: 'false' });
+    assert.equal(explicit.profile.tls, false);
+  });
+
   it('hasColoniesVars detects a usable environment', () => {
     assert.equal(hasColoniesVars({}), false);
     assert.equal(hasColoniesVars({ COLONIES_SERVER_HOST: ' ' }), false);
@@ -111,6 +122,8 @@ describe('environmentKeyFor', () => {
     assert.strictEqual(environmentKeyFor({ host: 'example.org', port: 50080, colonyName: 'dev' }, env), undefined);
     assert.strictEqual(environmentKeyFor({ host: 'localhost', port: 50081, colonyName: 'dev' }, env), undefined);
     assert.strictEqual(environmentKeyFor({ host: 'localhost', port: 50080, colonyName: 'prod' }, env), undefined);
+    assert.strictEqual(environmentKeyFor({ host: 'localhost', port: 50080, colonyName: 'dev', tls: true }, env), undefined, 'nor to another scheme');
+    assert.strictEqual(environmentKeyFor({ host: 'localhost', port: 50080, colonyName: 'dev', tls: true }, { ...env, COLONIES_TLS: 'true' }), key);
   });
 
   it('gives nothing when the variables are absent or the key is malformed', () => {

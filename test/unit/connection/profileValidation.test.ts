@@ -3,7 +3,8 @@ import {
   parseBool,
   parsePort,
   readProfiles,
-  secretKeyFor,
+  validateCaFile,
+  looksLikePemCertificate,
   validateColonyName,
   validateHost,
   validatePort,
@@ -67,7 +68,18 @@ describe('profile validation', () => {
     assert.deepEqual(readProfiles(undefined), { profiles: [], problems: [] });
   });
 
-  it('names the secret per profile', () => {
-    assert.equal(secretKeyFor('Local colony'), 'colonyos.prvkey.Local colony');
+  it('reads a CA certificate file only as an absolute path', () => {
+    const { profiles, problems } = readProfiles([
+      { name: 'a', host: 'h', port: 443, tls: true, colonyName: 'dev', caFile: '/etc/colonies/ca.pem' },
+      { name: 'b', host: 'h', port: 443, tls: true, colonyName: 'dev', caFile: '~/ca.pem' },
+      { name: 'c', host: 'h', port: 443, tls: true, colonyName: 'dev', caFile: 'ca.pem' },
+      { name: 'd', host: 'h', port: 443, tls: true, colonyName: 'dev', caFile: '' },
+    ]);
+    assert.deepEqual(profiles.map((p) => [p.name, p.caFile]), [['a', '/etc/colonies/ca.pem'], ['b', '~/ca.pem'], ['d', undefined]]);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /"c": caFile: "ca.pem" is not an absolute path/);
+    assert.equal(validateCaFile('C:\\certs\\ca.pem'), undefined);
+    assert.equal(looksLikePemCertificate('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'), true);
+    assert.equal(looksLikePemCertificate('-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n'), false);
   });
 });
