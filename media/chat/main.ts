@@ -1,7 +1,7 @@
 // The channel panel's webview. It renders what the host sends and posts back only the messages of the shared
 // protocol (src/panels/protocol.ts). Data from executors is rendered with textContent only (see row.ts).
 import {
-  isHostMessage,
+  parseHostMessage,
   parsePersistedState,
   type ComposerView,
   type EntryView,
@@ -13,7 +13,7 @@ import {
   type WebviewPersistedState,
 } from '../../src/panels/protocol';
 import { countLabel, findAll, keepPosition, searchableText, type FindMatch, type FindQuery } from './find';
-import { renderRow, refreshTimes, summary } from './row';
+import { renderRow, refreshTimes, seqLabel, summary } from './row';
 import { VirtualList } from './virtualList';
 
 interface VsCodeApi {
@@ -64,6 +64,7 @@ const ui = {
   findNext: $<HTMLButtonElement>('find-next'),
   findClose: $<HTMLButtonElement>('find-close'),
   exportBtn: $<HTMLButtonElement>('export'),
+  dropped: $('dropped'),
 };
 
 let info: PanelInfo | undefined;
@@ -268,8 +269,9 @@ function saveState(): void {
 
 // ---- host messages ----
 window.addEventListener('message', (event: MessageEvent) => {
-  const m: unknown = event.data;
-  if (!isHostMessage(m)) return;
+  // Rows are checked one by one: a row the host should not have sent is shown cut down, never dropped with its batch.
+  const m = parseHostMessage(event.data);
+  if (!m) return;
   try {
     onHostMessage(m);
   } catch (err) {
@@ -338,6 +340,10 @@ function onHostMessage(m: HostMessage): void {
     case 'status':
       setStatus(m.status, m.composer);
       renderEmpty();
+      return;
+    case 'dropped':
+      ui.dropped.hidden = m.count === 0;
+      ui.dropped.textContent = m.count === 0 ? '' : m.text;
       return;
     case 'sendResult':
       if (!sending || sending.requestId !== m.requestId) return;
@@ -445,7 +451,7 @@ function updateJump(): void {
 // ---- reply ----
 function startReply(key: string): void {
   const view = list.itemAt(list.indexOf(key));
-  if (!view || !composer.enabled) return;
+  if (!view || !composer.enabled || view.noReply) return;
   replyTo = { key, sequence: view.sequence };
   renderReplyChip();
   ui.input.focus();
@@ -456,7 +462,7 @@ function renderReplyChip(): void {
   const view = replyTo ? list.itemAt(list.indexOf(replyTo.key)) : undefined;
   ui.replyChip.hidden = !replyTo || !composer.enabled;
   if (!replyTo) return;
-  ui.replyChipText.textContent = view ? `${view.senderLabel} #${view.sequence}: ${summary(view, 80)}` : `#${replyTo.sequence}`;
+  ui.replyChipText.textContent = view ? `${view.senderLabel} ${seqLabel(view)}: ${summary(view, 80)}` : `#${replyTo.sequence}`;
 }
 
 ui.replyChipRemove.addEventListener('click', () => {

@@ -1,5 +1,6 @@
 // Builds one message row. Payloads come from executors and are untrusted: every piece of data goes in through
 // textContent or an attribute value, never through innerHTML.
+import { visibleControls } from '../../src/panels/entryLimits';
 import type { EntryView } from '../../src/panels/protocol';
 import { appendHighlighted, type FindQuery } from './find';
 import { absoluteTime, relativeTime } from './time';
@@ -21,13 +22,19 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
   return node;
 }
 
-function actionButton(action: string, label: string, title: string): HTMLButtonElement {
+function actionButton(action: string, label: string, title: string, disabledReason?: string): HTMLButtonElement {
   const b = el('button', 'row-action', label);
   b.type = 'button';
-  b.dataset.action = action;
-  b.title = title;
+  b.title = disabledReason ?? title;
   b.tabIndex = -1;
+  if (disabledReason) b.disabled = true;
+  else b.dataset.action = action;
   return b;
+}
+
+/** The row's sequence as shown: the exact text when the number could not be carried as it is. */
+export function seqLabel(view: EntryView): string {
+  return `#${view.sequenceText ?? view.sequence}`;
 }
 
 export function formatSize(bytes: number): string {
@@ -42,7 +49,8 @@ export function summary(view: EntryView, max = 120): string {
   switch (view.body.kind) {
     case 'text':
     case 'json':
-      text = view.body.text.replace(/\s+/g, ' ').trim();
+      // One line, with bidi and other invisible controls shown, so a quote cannot reorder the text around it.
+      text = visibleControls(view.body.text.slice(0, 4 * max).replace(/\s+/g, ' ').trim());
       break;
     case 'binary':
       text = `binary payload, ${formatSize(view.body.size)}`;
@@ -76,7 +84,7 @@ function bodyElement(view: EntryView, ctx: RowContext): HTMLElement | undefined 
   switch (b.kind) {
     case 'text': {
       const body = textBody('div', 'body body-text', b.text, view, ctx);
-      if (b.truncated) body.appendChild(el('div', 'truncated', `… shown ${formatSize(b.text.length)} of ${formatSize(b.size)}; use Save Payload for the rest.`));
+      if (b.truncated) body.appendChild(el('div', 'truncated', `… truncated: shown ${formatSize(b.text.length)} of ${formatSize(b.size)}; use Save Payload for the rest.`));
       return body;
     }
     case 'json':
@@ -100,7 +108,7 @@ export function renderRow(view: EntryView, index: number, ctx: RowContext): HTML
   row.tabIndex = ctx.isActive(view.key) ? 0 : -1;
   if (ctx.isHighlighted(view.key)) row.classList.add('highlight');
   if (ctx.isActive(view.key)) row.classList.add('active');
-  row.setAttribute('aria-label', `${view.senderLabel}, message ${view.sequence}${view.type !== 'data' ? `, ${view.type}` : ''}`);
+  row.setAttribute('aria-label', `${view.senderLabel}, message ${view.sequenceText ?? view.sequence}${view.type !== 'data' ? `, ${view.type}` : ''}`);
 
   if (view.type === 'end') {
     const divider = el('div', 'end-divider');
@@ -110,6 +118,8 @@ export function renderRow(view: EntryView, index: number, ctx: RowContext): HTML
     divider.appendChild(timeElement(view, ctx.now));
     divider.appendChild(el('span', 'end-line'));
     row.appendChild(divider);
+    const notes = notesElement(view);
+    if (notes) row.appendChild(notes);
     const body = bodyElement(view, ctx);
     if (body) row.appendChild(body);
     row.appendChild(actions(view, true));
@@ -119,13 +129,15 @@ export function renderRow(view: EntryView, index: number, ctx: RowContext): HTML
   const head = el('div', 'row-head');
   head.appendChild(el('span', `badge badge-${view.sender}`, view.senderLabel));
   if (view.senderId) head.lastElementChild!.setAttribute('title', view.senderId);
-  head.appendChild(el('span', 'seq', `#${view.sequence}`));
+  head.appendChild(el('span', 'seq', seqLabel(view)));
   head.appendChild(timeElement(view, ctx.now));
   if (view.type !== 'data') head.appendChild(el('span', `type-tag type-tag-${cssType(view.type)}`, view.type));
   head.appendChild(actions(view, false));
   row.appendChild(head);
 
   if (view.inReplyTo) row.appendChild(quote(view, ctx));
+  const notes = notesElement(view);
+  if (notes) row.appendChild(notes);
   if (view.error) row.appendChild(el('div', 'server-error', `Server: ${view.error}`));
   const body = bodyElement(view, ctx);
   if (body) row.appendChild(body);
@@ -133,9 +145,17 @@ export function renderRow(view: EntryView, index: number, ctx: RowContext): HTML
   return row;
 }
 
+/** What the host changed to show this message (a cut type, an odd time, JSON shown as sent…). */
+function notesElement(view: EntryView): HTMLElement | undefined {
+  if (!view.notes?.length) return undefined;
+  const box = el('div', 'row-notes');
+  for (const n of view.notes) box.appendChild(el('div', 'row-note', n));
+  return box;
+}
+
 function actions(view: EntryView, compact: boolean): HTMLElement {
   const box = el('span', compact ? 'row-actions row-actions-end' : 'row-actions');
-  box.appendChild(actionButton('reply', 'Reply', 'Reply to this message (R)'));
+  box.appendChild(actionButton('reply', 'Reply', 'Reply to this message (R)', view.noReply));
   box.appendChild(actionButton('copy', 'Copy', 'Copy this message'));
   if (view.savable) box.appendChild(actionButton('save', 'Save Payload', 'Save the payload to a file'));
   return box;
@@ -149,7 +169,7 @@ function quote(view: EntryView, ctx: RowContext): HTMLElement {
   if (parent) {
     q.dataset.action = 'jump-parent';
     q.title = 'Show the message this replies to';
-    q.appendChild(el('span', 'quote-sender', `${parent.senderLabel} #${parent.sequence}`));
+    q.appendChild(el('span', 'quote-sender', `${parent.senderLabel} ${seqLabel(parent)}`));
     q.appendChild(el('span', 'quote-text', summary(parent)));
   } else {
     q.disabled = true;

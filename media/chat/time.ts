@@ -4,6 +4,8 @@ export function relativeTime(iso: string, now: number): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return '';
   const s = Math.round((now - t) / 1000);
+  // A time ahead of this machine's clock by more than a minute (a skewed or odd server time) is shown as it is.
+  if (s < -60) return new Date(t).toLocaleString();
   if (s < 45) return 'just now';
   const m = Math.round(s / 60);
   if (m < 60) return `${m} min ago`;

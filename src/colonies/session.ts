@@ -21,6 +21,13 @@ export interface ChannelSessionOptions {
   retryBackoff?: BackoffOptions;
   /** Attempts per message before a rate-limited send is given up. */
   maxSendAttempts?: number;
+  /**
+   * Index into the server's log after which the stream resumes; defaults to initialEntries.length. A caller that
+   * keeps only the newest entries passes how many it has received in all.
+   */
+  afterIndex?: number;
+  /** Caps on what `entries` keeps (the oldest go first): a panel bounds its memory; unbounded when absent. */
+  retain?: { maxEntries: number; maxBytes: number };
 }
 
 export interface SendOptions {
@@ -31,6 +38,7 @@ export interface SendOptions {
 export class ChannelSession implements Disposable {
   readonly myId: string;
   private readonly transcript: ChannelEntry[] = [];
+  private transcriptBytes = 0;
   private readonly keys = new Set<string>();
   private readonly changeEmitter = new Emitter<{ added: ChannelEntry[] }>();
   private readonly stream: ChannelStream;
@@ -53,6 +61,7 @@ export class ChannelSession implements Disposable {
       channel: opts.channel,
       prvkey: opts.prvkey,
       knownEntries: opts.initialEntries,
+      afterIndex: opts.afterIndex,
       pollStateMs: opts.pollStateMs,
     });
     this.onStatus = this.stream.onStatus;
@@ -116,7 +125,17 @@ export class ChannelSession implements Disposable {
       this.keys.add(key);
       if (e.senderid === this.myId) this.lastOwnSequence = Math.max(this.lastOwnSequence, e.sequence);
       insertInOrder(this.transcript, e);
+      this.transcriptBytes += e.payload.length + 100;
       added.push(e);
+    }
+    const cap = this.opts.retain;
+    if (cap) {
+      let cut = 0;
+      while (this.transcript.length - cut > cap.maxEntries || (this.transcriptBytes > cap.maxBytes && cut < this.transcript.length)) {
+        this.transcriptBytes -= this.transcript[cut].payload.length + 100;
+        cut++;
+      }
+      if (cut > 0) this.transcript.splice(0, cut);
     }
     return added;
   }

@@ -2,11 +2,15 @@
 // the conversation with the webview. The vscode panel (channelPanel.ts) only moves messages and shows dialogs, so this
 // runs unchanged in the integration tests against the local colony.
 import { ChannelSession, errorMessage, isTerminal, type ColoniesClient, type StreamStatus } from '../colonies/index';
+import { insertInOrder } from '../colonies/entries';
 import { ColoniesError } from '../colonies/rpc';
 import { PROCESS_STATE_NAMES, ProcessState, type ChannelEntry, type Process } from '../colonies/types';
-import { EntryViewBuilder, entryKey, payloadText, shortId, type Parties } from './entryView';
+import { boundEntry, entryWeight, formatBytes, formatCount } from './entryLimits';
+import { EntryViewBuilder, entryKey, payloadText, shortId, viewWeight, type Parties } from './entryView';
 import {
+  MAX_MESSAGE_CHARS,
   parseWebviewMessage,
+  sendRequestId,
   type ComposerView,
   type EntryView,
   type HostMessage,
@@ -15,7 +19,7 @@ import {
   type WebviewMessage,
 } from './protocol';
 import { entryToClipboardText, transcriptToPlainText } from './transcriptExport';
-import type { TranscriptFile, TranscriptMeta } from './transcriptStore';
+import { DEFAULT_CHANNEL_LIMITS, type ChannelLimits, type TranscriptFile, type TranscriptMeta } from './transcriptStore';
 
 export interface ControllerLog {
   info(message: string): void;
@@ -50,20 +54,31 @@ export interface ChannelControllerOptions {
   pollStateMs?: number;
   /** Fired when the title information (funcname) becomes known or changes. */
   onInfoChanged?: (info: PanelInfo) => void;
+  /** What this channel keeps (read as entries arrive, so a settings change applies to the next ones). */
+  limits?: () => ChannelLimits;
 }
 
 /**
  * A long transcript goes to the webview newest first: the first message holds the newest rows, so they show at once;
- * the older rows follow in messages of at most LATER_CHUNK_ROWS, each inserted above the rows already sent.
+ * the older rows follow in messages of at most LATER_CHUNK_ROWS, each inserted above the rows already sent. Every
+ * message also stays within MAX_MESSAGE_CHARS of row data (rows are bounded, so one always fits).
  */
 export const FIRST_CHUNK_ROWS = 500;
 export const LATER_CHUNK_ROWS = 5000;
+
+/** The text of the notice at the top of the panel when older entries were dropped. */
+export function droppedNotice(count: number, limits: ChannelLimits): string {
+  const what = count === 1 ? '1 older message was' : `${formatCount(count)} older messages were`;
+  return `${what} dropped from this transcript: a channel keeps its newest ${formatCount(limits.maxEntries)} messages within ${formatBytes(limits.maxBytes)} (settings colonyos.transcripts.maxEntriesPerChannel, maxMBPerChannel and maxTotalMB).`;
+}
 
 
 export class ChannelController {
   readonly processId: string;
   readonly channel: string;
+  /** The kept entries in the server's log order, each bounded (boundEntry), within the channel's limits. */
   private entries: ChannelEntry[] = [];
+  private keptBytes = 0;
   private views: EntryView[] = [];
   private byKey = new Map<string, ChannelEntry>();
   private builder = new EntryViewBuilder({ myId: '' });
@@ -84,9 +99,12 @@ export class ChannelController {
   private dirtyFrom = 0;
   private flushScheduled = false;
   private lastStatusJson = '';
-  private writes: Promise<unknown> = Promise.resolve();
-  /** Transcript writes not yet started: they wait until the rows are posted, so encoding them never delays the view. */
-  private pendingWrite: { rewrite: boolean; added: ChannelEntry[] } | undefined;
+  private lastDroppedPosted = 0;
+  /** Entries to append to the transcript, in arrival order; written after the rows are posted, so encoding them never delays the view. */
+  private pendingWrite: ChannelEntry[] = [];
+  private writeScheduled = false;
+  /** The answer to the latest send, posted again on resync: VS Code drops messages to a hidden webview. */
+  private lastSendResult: Extract<HostMessage, { type: 'sendResult' }> | undefined;
 
   constructor(private readonly opts: ChannelControllerOptions) {
     this.processId = opts.processId;
@@ -121,13 +139,21 @@ export class ChannelController {
     return { status: this.statusView(), composer: this.composerView() };
   }
 
+  /** How many older entries the caps removed from this transcript. */
+  get droppedCount(): number {
+    return this.opts.file.dropped;
+  }
+
+  private get limits(): ChannelLimits {
+    return this.opts.limits?.() ?? DEFAULT_CHANNEL_LIMITS;
+  }
+
   /** Loads the stored transcript and shows it; call before connect(). */
   async load(): Promise<void> {
-    const [entries, meta] = await Promise.all([this.opts.file.load(), this.opts.file.loadMeta()]);
+    const [entries, meta] = await Promise.all([this.opts.file.load(this.limits), this.opts.file.loadMeta()]);
     if (meta) this.meta = { ...meta, processId: this.processId, channel: this.channel };
     this.setParties({ myId: '', initiatorId: this.meta.initiatorId, executorId: this.meta.executorId });
     this.replaceEntries(entries);
-    if (this.opts.file.needsRepair) this.track(this.opts.file.rewrite(entries));
     this.opts.onInfoChanged?.(this.info);
   }
 
@@ -162,11 +188,16 @@ export class ChannelController {
       this.postStatus();
       return;
     }
+    const limits = this.limits;
     const session = new ChannelSession(conn.client, {
       processId: this.processId,
       channel: this.channel,
       prvkey: conn.prvkey,
-      initialEntries: this.entries,
+      initialEntries: this.entries.slice(),
+      // Entries the caps dropped were received too: the stream resumes after all of them (it checks the server's log
+      // before resuming, so a wrong count costs one read of the log, never a lost entry).
+      afterIndex: this.entries.length + this.opts.file.dropped,
+      retain: { maxEntries: limits.maxEntries, maxBytes: limits.maxBytes },
       pollStateMs: this.opts.pollStateMs,
     });
     this.session = session;
@@ -198,13 +229,23 @@ export class ChannelController {
     this.lastStatusJson = JSON.stringify(this.view);
     this.markShown();
     this.postNewestFirst(0, this.shown, (entries) => this.opts.post({ type: 'init', info: this.info, entries, ...this.view }));
+    // Said again after every init (a reloaded webview has no notice), and taken back when a Clear reset the count.
+    if (this.opts.file.dropped > 0 || this.lastDroppedPosted > 0) this.postDropped();
+    this.lastDroppedPosted = this.opts.file.dropped;
+    // A send answered while the panel was hidden: its answer was dropped with the other messages.
+    if (this.lastSendResult) this.opts.post(this.lastSendResult);
   }
 
-  /** Handles one raw message from the webview; unknown or malformed ones are logged and ignored. */
+  /**
+   * Handles one raw message from the webview; unknown or malformed ones are logged and ignored, except that a
+   * malformed `send` is still answered (with an error), so the composer never waits for an answer that cannot come.
+   */
   async handleMessage(raw: unknown): Promise<void> {
     const parsed = parseWebviewMessage(raw);
     if (!parsed.ok) {
       this.opts.log.warn(`Channel panel ${this.label}: ignored a message from the webview (${parsed.reason})`);
+      const requestId = sendRequestId(raw);
+      if (requestId !== undefined) this.answerSend({ type: 'sendResult', requestId, ok: false, error: `The message could not be sent: ${parsed.reason}.` });
       return;
     }
     try {
@@ -230,7 +271,6 @@ export class ChannelController {
   /** Resolves when every transcript write so far has reached the disk. */
   async flush(): Promise<void> {
     this.writePending();
-    await this.writes;
     await this.opts.file.flush();
   }
 
@@ -239,6 +279,7 @@ export class ChannelController {
     this.disconnect();
     this.writePending();
     this.disposed = true;
+    void this.opts.file.close();
   }
 
   private get label(): string {
@@ -257,10 +298,10 @@ export class ChannelController {
       case 'send':
         try {
           const sequence = await this.send(m.text, m.kind, m.inReplyTo);
-          this.opts.post({ type: 'sendResult', requestId: m.requestId, ok: true, sequence });
+          this.answerSend({ type: 'sendResult', requestId: m.requestId, ok: true, sequence });
         } catch (err) {
           this.opts.log.warn(`Channel ${this.label}: send failed: ${errorMessage(err)}`);
-          this.opts.post({ type: 'sendResult', requestId: m.requestId, ok: false, error: errorMessage(err) });
+          this.answerSend({ type: 'sendResult', requestId: m.requestId, ok: false, error: errorMessage(err) });
         }
         return;
       case 'savePayload': {
@@ -287,47 +328,82 @@ export class ChannelController {
     }
   }
 
-  private onSessionChange(session: ChannelSession, added: readonly ChannelEntry[]): void {
-    if (session !== this.session || added.length === 0) return;
-    const all = session.entries;
-    const before = this.entries.length;
-    // The session only ever inserts, so everything landed at the end when the tail is exactly `added`.
-    const appended = all.length === before + added.length && added.every((e, i) => all[before + i] === e);
-    if (appended) {
-      for (const e of added) {
-        this.entries.push(e);
-        this.byKey.set(entryKey(e), e);
-        this.views.push(this.builder.add(e));
-      }
-      this.queueWrite(added, false);
-    } else {
-      let start = 0;
-      while (start < before && all[start] === this.entries[start]) start++;
-      this.entries = all.slice();
-      for (const e of added) this.byKey.set(entryKey(e), e);
-      this.rebuildViewsFrom(start);
-      this.queueWrite(added, true);
-    }
-    this.scheduleFlush();
-    this.learnExecutor(added);
+  private answerSend(result: Extract<HostMessage, { type: 'sendResult' }>): void {
+    this.lastSendResult = result;
+    this.opts.post(result);
   }
 
   /**
-   * After entries were inserted at or after `start`: a view depends only on the entries before it (its reply parent),
-   * so the views before `start` stand, and later views are rebuilt, reusing those whose parent did not change.
+   * New entries from the session: each is bounded, put at its place in the log order (usually the end), the oldest
+   * entries beyond the channel's limits are dropped, and the views are brought up to date with what changed.
    */
-  private rebuildViewsFrom(start: number): void {
-    const previous = this.views;
+  private onSessionChange(session: ChannelSession, added: readonly ChannelEntry[]): void {
+    if (session !== this.session || added.length === 0) return;
+    const limits = this.limits;
+    const before = this.entries.length;
+    const oldViews = this.views;
+    let start = before;
+    const fresh: ChannelEntry[] = [];
+    for (const raw of added) {
+      const e = boundEntry(raw);
+      const key = entryKey(e);
+      if (this.byKey.has(key)) continue;
+      const at = insertInOrder(this.entries, e);
+      start = Math.min(start, at);
+      this.byKey.set(key, e);
+      this.keptBytes += entryWeight(e);
+      fresh.push(e);
+    }
+    if (fresh.length === 0) return;
+    const cut = this.enforceLimits(limits);
+    if (start === before) {
+      // Everything landed at the end: the views before it stand.
+      for (let i = Math.max(0, before - cut); i < this.entries.length; i++) oldViews.push(this.builder.add(this.entries[i]));
+      if (cut > 0) oldViews.splice(0, Math.min(cut, before));
+      this.views = oldViews;
+    } else {
+      this.rebuildViewsFrom(oldViews, start, cut);
+    }
+    if (cut > 0) this.dirtyFrom = 0;
+    for (const e of fresh) this.pendingWrite.push(e);
+    this.scheduleFlush();
+    this.learnExecutor(fresh);
+  }
+
+  /** Drops the oldest entries beyond `limits`; returns how many. */
+  private enforceLimits(limits: ChannelLimits): number {
+    let cut = 0;
+    let bytes = this.keptBytes;
+    while (this.entries.length - cut > limits.maxEntries || (bytes > limits.maxBytes && cut < this.entries.length)) {
+      bytes -= entryWeight(this.entries[cut]);
+      cut++;
+    }
+    if (cut === 0) return 0;
+    this.keptBytes = bytes;
+    const removed = this.entries.splice(0, cut);
+    const keys = removed.map((e) => entryKey(e));
+    for (const k of keys) this.byKey.delete(k);
+    this.track(this.opts.file.drop(keys));
+    return cut;
+  }
+
+  /**
+   * After entries were inserted at or after `start` of the old list and then the first `cut` entries dropped: a view
+   * depends only on the entries before it (its reply parent), so the old views of the entries still before `start`
+   * stand, and later views are rebuilt, reusing those whose parent did not change.
+   */
+  private rebuildViewsFrom(previous: readonly EntryView[], start: number, cut: number): void {
+    const from = Math.max(0, start - cut);
     const reusable = new Map(previous.slice(start).map((v) => [v.key, v]));
     this.builder.reset();
-    for (let i = 0; i < start; i++) this.builder.note(this.entries[i], previous[i].key);
-    const views = previous.slice(0, start);
-    for (let i = start; i < this.entries.length; i++) {
+    const views = previous.slice(cut, cut + from);
+    for (let i = 0; i < from; i++) this.builder.note(this.entries[i], views[i].key);
+    for (let i = from; i < this.entries.length; i++) {
       const e = this.entries[i];
       views.push(this.builder.add(e, reusable.get(entryKey(e))));
     }
     this.views = views;
-    this.dirtyFrom = Math.min(this.dirtyFrom, start);
+    this.dirtyFrom = Math.min(this.dirtyFrom, from);
   }
 
   /** An entry from someone other than us and the submitter is the executor's: the process was assigned. */
@@ -409,6 +485,7 @@ export class ChannelController {
   private replaceEntries(entries: readonly ChannelEntry[]): void {
     this.entries = entries.slice();
     this.byKey = new Map(this.entries.map((e) => [entryKey(e), e]));
+    this.keptBytes = this.entries.reduce((n, e) => n + entryWeight(e), 0);
     this.views = this.builder.all(this.entries);
     this.dirtyFrom = 0;
   }
@@ -427,26 +504,35 @@ export class ChannelController {
       this.flushScheduled = false;
       if (this.disposed) return;
       this.flushViews();
-      setTimeout(() => this.writePending(), 0);
+      if (!this.writeScheduled) {
+        this.writeScheduled = true;
+        setTimeout(() => {
+          this.writeScheduled = false;
+          this.writePending();
+        }, 0);
+      }
     }, 0);
   }
 
-  private queueWrite(added: readonly ChannelEntry[], rewrite: boolean): void {
-    const w = (this.pendingWrite ??= { rewrite: false, added: [] });
-    // A rewrite stores the whole transcript as it is when it runs, so it covers any appends queued with it.
-    if (rewrite) w.rewrite = true;
-    else for (const e of added) w.added.push(e);
-  }
-
+  /** Appends the entries that arrived since the last write and are still kept (the caps may have dropped some). */
   private writePending(): void {
-    const w = this.pendingWrite;
-    if (!w) return;
-    this.pendingWrite = undefined;
-    this.track(w.rewrite ? this.opts.file.rewrite(this.entries) : this.opts.file.append(w.added, this.entries));
+    if (this.pendingWrite.length === 0) return;
+    const pending = this.pendingWrite;
+    this.pendingWrite = [];
+    const kept = pending.filter((e) => this.byKey.get(entryKey(e)) === e);
+    this.track(this.opts.file.append(kept));
   }
 
   /** Posts the difference between what the webview shows and `views`: an append, or one splice around the changes. */
   private flushViews(): void {
+    // Rows the caps dropped are the first rows shown (only the oldest entries are dropped): remove them first.
+    let gone = 0;
+    while (gone < this.shown.length && this.byKey.get(this.shown[gone].key) === undefined) gone++;
+    if (gone > 0) {
+      this.shown.splice(0, gone);
+      this.dirtyFrom = 0;
+      this.opts.post({ type: 'entries', mode: 'splice', start: 0, deleteCount: gone, entries: [] });
+    }
     const { shown, views } = this;
     let start = Math.min(this.dirtyFrom, shown.length);
     while (start < shown.length && start < views.length && shown[start] === views[start]) start++;
@@ -457,28 +543,51 @@ export class ChannelController {
       viewsEnd--;
     }
     this.dirtyFrom = views.length;
-    if (start === shownEnd && start === viewsEnd) return;
-    const entries = views.slice(start, viewsEnd);
-    if (start === shown.length) {
-      for (const v of entries) shown.push(v);
-      this.postNewestFirst(start, entries, (tail) => this.opts.post({ type: 'entries', mode: 'append', entries: tail }));
-    } else {
-      this.shown = views.slice();
-      const deleteCount = shownEnd - start;
-      this.postNewestFirst(start, entries, (tail) => this.opts.post({ type: 'entries', mode: 'splice', start, deleteCount, entries: tail }));
+    if (start !== shownEnd || start !== viewsEnd) {
+      const entries = views.slice(start, viewsEnd);
+      if (start === shown.length) {
+        for (const v of entries) shown.push(v);
+        this.postNewestFirst(start, entries, (tail) => this.opts.post({ type: 'entries', mode: 'append', entries: tail }));
+      } else {
+        this.shown = views.slice();
+        const deleteCount = shownEnd - start;
+        this.postNewestFirst(start, entries, (tail) => this.opts.post({ type: 'entries', mode: 'splice', start, deleteCount, entries: tail }));
+      }
+    }
+    if (this.opts.file.dropped !== this.lastDroppedPosted) {
+      this.lastDroppedPosted = this.opts.file.dropped;
+      this.postDropped();
     }
   }
 
+  private postDropped(): void {
+    this.opts.post({ type: 'dropped', count: this.opts.file.dropped, text: droppedNotice(this.opts.file.dropped, this.limits) });
+  }
+
   /**
-   * Posts `rows`, which belong at `start` in the shown list: the newest FIRST_CHUNK_ROWS through `postFirst`, then the
-   * older ones as splices at `start`, nearest first, so each lands above the rows sent before it and the order holds.
+   * Posts `rows`, which belong at `start` in the shown list: the newest rows through `postFirst` (at most
+   * FIRST_CHUNK_ROWS and MAX_MESSAGE_CHARS), then the older ones as splices at `start`, nearest first (at most
+   * LATER_CHUNK_ROWS and MAX_MESSAGE_CHARS each), so each lands above the rows sent before it and the order holds.
    */
   private postNewestFirst(start: number, rows: readonly EntryView[], postFirst: (rows: EntryView[]) => void): void {
-    const cut = Math.max(0, rows.length - FIRST_CHUNK_ROWS);
-    postFirst(rows.slice(cut));
-    for (let end = cut; end > 0; end -= LATER_CHUNK_ROWS) {
-      this.opts.post({ type: 'entries', mode: 'splice', start, deleteCount: 0, entries: rows.slice(Math.max(0, end - LATER_CHUNK_ROWS), end) });
-    }
+    let end = rows.length;
+    let first = true;
+    do {
+      const maxRows = first ? FIRST_CHUNK_ROWS : LATER_CHUNK_ROWS;
+      let begin = end;
+      let chars = 0;
+      while (begin > 0 && end - begin < maxRows) {
+        const w = viewWeight(rows[begin - 1]);
+        if (begin < end && chars + w > MAX_MESSAGE_CHARS) break;
+        chars += w;
+        begin--;
+      }
+      const chunk = rows.slice(begin, end);
+      if (first) postFirst(chunk);
+      else this.opts.post({ type: 'entries', mode: 'splice', start, deleteCount: 0, entries: chunk });
+      first = false;
+      end = begin;
+    } while (end > 0);
   }
 
   private postStatus(): void {
@@ -535,9 +644,9 @@ export class ChannelController {
     return { enabled: true };
   }
 
+  /** Reports a failed transcript write; the file's own queue keeps the order, and flush() waits on that queue. */
   private track(write: Promise<unknown>): void {
-    const guarded = write.catch((err) => this.opts.log.error(`Channel ${this.label}: could not save the transcript: ${errorMessage(err)}`));
-    this.writes = Promise.all([this.writes, guarded]);
+    write.catch((err) => this.opts.log.error(`Channel ${this.label}: could not save the transcript: ${errorMessage(err)}`));
   }
 }
 

@@ -9,7 +9,7 @@ import { makeNonce, renderChatHtml } from './chatHtml';
 import { shortId } from './entryView';
 import type { HostMessage, PanelInfo } from './protocol';
 import { transcriptToJsonl, transcriptToMarkdown } from './transcriptExport';
-import type { TranscriptStore } from './transcriptStore';
+import type { ChannelLimits, TranscriptStore } from './transcriptStore';
 import { errorMessage } from '../colonies/retry';
 
 export const CHANNEL_VIEW_TYPE = 'colonyos.channel';
@@ -19,6 +19,8 @@ export interface ChannelPanelDeps {
   output: vscode.LogOutputChannel;
   connection: ConnectionService;
   store: TranscriptStore;
+  /** What one channel keeps (from the colonyos.transcripts.* settings). */
+  limits: () => ChannelLimits;
 }
 
 export function panelTitle(info: Pick<PanelInfo, 'channel' | 'funcname' | 'processId'>): string {
@@ -61,6 +63,7 @@ export class ChannelPanel implements vscode.Disposable {
         exportTranscript: async () => void (await runReported(deps.output, 'Export Transcript', () => this.exportTranscript())),
       },
       log: deps.output,
+      limits: deps.limits,
       onInfoChanged: (info) => {
         if (!this.disposed) panel.title = panelTitle(info);
       },
@@ -103,7 +106,7 @@ export class ChannelPanel implements vscode.Disposable {
     const parties = this.controller.parties;
     const text = target.path.toLowerCase().endsWith('.jsonl')
       ? transcriptToJsonl(entries, parties)
-      : transcriptToMarkdown(entries, meta, parties);
+      : transcriptToMarkdown(entries, meta, parties, new Date(), this.controller.droppedCount);
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
     const open = await vscode.window.showInformationMessage(`Exported ${entries.length} messages to ${target.fsPath}.`, 'Open');
     if (open) await vscode.window.showTextDocument(target);

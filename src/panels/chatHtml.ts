@@ -67,6 +67,7 @@ export function renderChatHtml(o: ChatHtmlOptions): string {
     </div>
   </header>
   <div id="status" class="status" role="status"><span class="status-dot" aria-hidden="true"></span><span id="status-text" class="status-text">Loading…</span></div>
+  <div id="dropped" class="dropped-note" role="note" hidden></div>
   <div class="list-wrap">
     <div id="list" class="list" role="log" aria-live="polite" aria-relevant="additions" aria-label="Channel messages" tabindex="0">
       <div id="spacer" class="spacer"></div>

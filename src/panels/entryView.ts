@@ -1,14 +1,22 @@
-// Turns channel entries (bytes from an untrusted executor) into what the webview renders. No `vscode`, no Node.
-import { parseJson, stringifyJson } from '../colonies/json';
+// Turns channel entries (bytes and fields from an untrusted executor or server) into what the webview renders.
+// Every row is bounded here (ROW_LIMITS): payload text is cut, JSON is indented only within an output cap, labels are
+// cut and their control characters made visible, and values a row cannot carry as they are (sequences beyond 2^53,
+// unreadable times) are replaced, with a note on the row saying what was changed. No `vscode`, no Node.
 import { parseTime } from '../colonies/time';
 import type { ChannelEntry } from '../colonies/types';
-import type { EntryBody, EntryView, SenderKind } from './protocol';
+import { MAX_SHOWN_ERROR, MAX_SHOWN_TYPE, displayLabel, formatBytes, formatCount, safeSlice, visibleControls } from './entryLimits';
+import { prettyJson } from './jsonPretty';
+import { ROW_LIMITS, numberText, type EntryBody, type EntryView, type SenderKind } from './protocol';
 
 /** Text longer than this is shown truncated; the full payload can be saved. */
-export const MAX_SHOWN_TEXT = 64 * 1024;
-/** JSON larger than this is not re-indented (parsing megabytes on every render is not worth it). */
-const MAX_PRETTY_JSON = 256 * 1024;
+export const MAX_SHOWN_TEXT = ROW_LIMITS.text;
+/** JSON larger than this is not re-indented (it is shown as sent, cut like any text). */
+export const MAX_PRETTY_JSON_INPUT = 256 * 1024;
+/** Indented JSON may be at most this many times longer than the payload (plus 1 KiB), and at most MAX_SHOWN_TEXT. */
+const PRETTY_GROWTH = 3;
 const HEX_PREVIEW_BYTES = 64;
+/** Payloads up to this size are decoded in one go; larger ones in chunks, keeping only what is shown. */
+const DECODE_AT_ONCE = 1024 * 1024;
 
 export function entryKey(e: Pick<ChannelEntry, 'senderid' | 'sequence' | 'timestamp'>): string {
   return `${e.senderid}:${e.sequence}:${e.timestamp}`;
@@ -20,13 +28,44 @@ export function shortId(id: string): string {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+function hasControlBytes(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return true;
+  }
+  return false;
+}
+
 /** The payload as text, or undefined when it is not valid UTF-8 or holds control bytes other than tab/newline/CR. */
 export function payloadText(bytes: Uint8Array): string | undefined {
-  for (const b of bytes) {
-    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return undefined;
-  }
+  if (hasControlBytes(bytes)) return undefined;
   try {
     return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The first `maxChars` characters of the payload as text, and whether that is all of it; undefined when the payload
+ * is not text (see payloadText). A large payload is validated to its end but never held as one big string.
+ */
+export function payloadTextPrefix(bytes: Uint8Array, maxChars: number): { text: string; complete: boolean } | undefined {
+  if (hasControlBytes(bytes)) return undefined;
+  try {
+    if (bytes.length <= DECODE_AT_ONCE) {
+      const text = utf8.decode(bytes);
+      return text.length <= maxChars ? { text, complete: true } : { text: safeSlice(text, maxChars), complete: false };
+    }
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    const chunk = 64 * 1024;
+    let text = '';
+    for (let at = 0; at < bytes.length; at += chunk) {
+      const part = decoder.decode(bytes.subarray(at, at + chunk), { stream: true });
+      if (text.length <= maxChars) text += part;
+    }
+    text += decoder.decode();
+    return { text: safeSlice(text, maxChars), complete: false };
   } catch {
     return undefined;
   }
@@ -38,21 +77,29 @@ export function hexPreview(bytes: Uint8Array, max = HEX_PREVIEW_BYTES): string {
   return parts.join(' ') + (bytes.length > max ? ' …' : '');
 }
 
+/** How many characters indented JSON of an `inputChars`-long payload may take before it is shown as sent instead. */
+export function prettyBudget(inputChars: number, cap = MAX_SHOWN_TEXT): number {
+  return Math.min(cap, PRETTY_GROWTH * inputChars + 1024);
+}
+
 export function describeBody(bytes: Uint8Array): EntryBody {
   if (bytes.length === 0) return { kind: 'empty' };
-  const text = payloadText(bytes);
-  if (text === undefined) return { kind: 'binary', size: bytes.length, hex: hexPreview(bytes) };
-  const trimmed = text.trim();
-  if (bytes.length <= MAX_PRETTY_JSON && (trimmed.startsWith('{') || trimmed.startsWith('['))) {
-    try {
-      // The project's JSON keeps integers beyond 2^53 exact (ids, nanosecond times); JSON.parse would round them.
-      return { kind: 'json', text: stringifyJson(parseJson(trimmed), 2), size: bytes.length };
-    } catch {
-      // Not JSON after all: shown as typed.
+  const decoded = payloadTextPrefix(bytes, Math.max(MAX_SHOWN_TEXT, bytes.length <= MAX_PRETTY_JSON_INPUT ? MAX_PRETTY_JSON_INPUT : 0));
+  if (decoded === undefined) return { kind: 'binary', size: bytes.length, hex: hexPreview(bytes) };
+  let note: string | undefined;
+  if (decoded.complete && bytes.length <= MAX_PRETTY_JSON_INPUT) {
+    const trimmed = decoded.text.trim();
+    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+      // Tokens are copied, not re-serialised: integers beyond 2^53 (ids, nanosecond times) stay exact.
+      const pretty = prettyJson(trimmed, prettyBudget(trimmed.length));
+      if (pretty.valid && 'text' in pretty) return { kind: 'json', text: pretty.text, size: bytes.length };
+      if (pretty.valid) note = `JSON shown as sent: indented it would be longer than ${formatBytes(prettyBudget(trimmed.length))}.`;
     }
   }
-  const truncated = text.length > MAX_SHOWN_TEXT;
-  return { kind: 'text', text: truncated ? text.slice(0, MAX_SHOWN_TEXT) : text, truncated, size: bytes.length };
+  const truncated = !decoded.complete || decoded.text.length > MAX_SHOWN_TEXT;
+  const body: EntryBody = { kind: 'text', text: truncated ? safeSlice(decoded.text, MAX_SHOWN_TEXT) : decoded.text, truncated, size: bytes.length };
+  if (note) body.note = note;
+  return body;
 }
 
 export interface Parties {
@@ -109,7 +156,7 @@ export class EntryViewBuilder {
   }
 
   private findParent(e: ChannelEntry): string | undefined {
-    if (!e.inreplyto) return undefined;
+    if (!e.inreplyto || !Number.isSafeInteger(e.inreplyto)) return undefined;
     const senders = this.bySeq.get(e.inreplyto);
     if (!senders) return undefined;
     for (const [sender, key] of senders) if (sender !== e.senderid) return key;
@@ -117,22 +164,62 @@ export class EntryViewBuilder {
   }
 }
 
+/** Year 1 or earlier: Go's zero time in any zone (protocol P12), which means the server set no time. */
+function isGoZeroTime(ts: string): boolean {
+  const m = /^(-?\d{1,6})-/.exec(ts);
+  return m !== null && Number(m[1]) <= 1;
+}
+
 function toEntryView(e: ChannelEntry, key: string, parties: Parties, parentKey: string | undefined): EntryView {
   const { sender, label } = senderOf(e.senderid, parties);
   const body = describeBody(e.payload ?? new Uint8Array());
+  const notes: string[] = [];
+  const type = displayLabel(e.type || 'data', MAX_SHOWN_TYPE);
+  if (type.cut) notes.push(`Type cut to ${MAX_SHOWN_TYPE} characters (it has ${formatCount((e.type || '').length)}).`);
+  const error = displayLabel(e.error || '', MAX_SHOWN_ERROR);
   const view: EntryView = {
-    key,
+    key: key.length <= ROW_LIMITS.key ? key : `${key.slice(0, 900)}…`,
     sequence: e.sequence,
     inReplyTo: e.inreplyto || 0,
     sender,
-    senderId: e.senderid,
-    senderLabel: label,
-    time: parseTime(e.timestamp)?.toISOString() ?? '',
-    type: e.type || 'data',
-    error: e.error || '',
+    senderId: visibleControls(e.senderid).slice(0, ROW_LIMITS.label),
+    senderLabel: displayLabel(label, 60).text,
+    time: '',
+    type: type.text,
+    error: error.text,
     body,
     savable: body.kind === 'binary' || (body.kind === 'text' && body.truncated),
   };
+  if (!Number.isSafeInteger(e.sequence)) {
+    view.sequence = 0;
+    view.sequenceText = numberText(e.sequence);
+    view.noReply = 'Its sequence number is beyond 2^53, so a reply could not name it exactly.';
+    notes.push(`Sequence ${view.sequenceText} is beyond 2^53 and shown rounded; Reply is off for this message.`);
+  } else if (e.sequence === 0) {
+    view.noReply = 'Its sequence number is 0, which means "not a reply" in ColonyOS.';
+  }
+  if (!Number.isSafeInteger(view.inReplyTo)) {
+    notes.push(`Replies to sequence ${numberText(e.inreplyto)}, which is beyond 2^53.`);
+    view.inReplyTo = 0;
+  }
+  const time = parseTime(e.timestamp);
+  if (time) {
+    view.time = time.toISOString();
+  } else if (e.timestamp && !isGoZeroTime(e.timestamp)) {
+    // Go's zero time means "no time"; anything else that does not parse is said to be odd.
+    notes.push(`The server's time for this message could not be read: "${displayLabel(e.timestamp, 40).text}".`);
+  }
+  if (body.kind === 'text' && body.note) notes.push(body.note);
+  if (notes.length) view.notes = notes.slice(0, ROW_LIMITS.notes).map((n) => safeSlice(n, ROW_LIMITS.note));
   if (parentKey) view.parentKey = parentKey;
   return view;
+}
+
+/** About how many characters a row takes in a host -> webview message (what MAX_MESSAGE_CHARS counts). */
+export function viewWeight(v: EntryView): number {
+  const b = v.body;
+  const body = b.kind === 'text' || b.kind === 'json' ? b.text.length : b.kind === 'binary' ? b.hex.length : 0;
+  let notes = 0;
+  for (const n of v.notes ?? []) notes += n.length;
+  return 300 + v.key.length * 2 + v.senderId.length + v.senderLabel.length + v.type.length + v.error.length + body + notes;
 }

@@ -5,8 +5,46 @@ import { registerCommand, UserFacingError } from '../commands/errors';
 import type { ConnectionService } from '../connection/types';
 import { CHANNEL_VIEW_TYPE, ChannelPanel, panelTitle, mediaRoot } from './channelPanel';
 import { parsePersistedState } from './protocol';
-import { TranscriptStore } from './transcriptStore';
+import { TRANSCRIPT_DEFAULTS, TranscriptStore, type ChannelLimits } from './transcriptStore';
 import { errorMessage } from '../colonies/retry';
+import { formatBytes } from './entryLimits';
+
+const MB = 1024 * 1024;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Old transcripts are pruned this long after start-up, then this often. */
+const PRUNE_FIRST_MS = 10_000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+export interface TranscriptSettings {
+  maxEntriesPerChannel: number;
+  maxMBPerChannel: number;
+  maxTotalMB: number;
+  maxAgeDays: number;
+}
+
+/**
+ * The colonyos.transcripts.* settings. They are application-scoped (package.json), so a workspace cannot set them
+ * (a repository's settings could otherwise make the extension delete the user's transcripts); out-of-range values
+ * fall back to the defaults.
+ */
+export function transcriptSettings(): TranscriptSettings {
+  const c = vscode.workspace.getConfiguration('colonyos.transcripts');
+  const num = (key: keyof TranscriptSettings, min: number, max: number): number => {
+    const v = Number(c.get<number>(key, TRANSCRIPT_DEFAULTS[key]));
+    return Number.isFinite(v) && v >= min && v <= max ? v : TRANSCRIPT_DEFAULTS[key];
+  };
+  return {
+    maxEntriesPerChannel: Math.floor(num('maxEntriesPerChannel', 100, 1_000_000)),
+    maxMBPerChannel: num('maxMBPerChannel', 1, 100_000),
+    maxTotalMB: num('maxTotalMB', 10, 1_000_000),
+    maxAgeDays: num('maxAgeDays', 0, 100_000),
+  };
+}
+
+/** A channel keeps its newest maxEntriesPerChannel entries within maxMBPerChannel, and never more than maxTotalMB. */
+export function channelLimits(s: TranscriptSettings): ChannelLimits {
+  return { maxEntries: s.maxEntriesPerChannel, maxBytes: Math.min(s.maxMBPerChannel, s.maxTotalMB) * MB };
+}
 
 export interface ChannelPanels {
   openChannel(processId: string, channel: string): Promise<void>;
@@ -37,9 +75,33 @@ export function registerChannelPanels(context: vscode.ExtensionContext, services
   const { output, connection } = services;
   const storageRoot = context.storageUri ?? context.globalStorageUri;
   const store = new TranscriptStore(storageRoot.fsPath);
+  // Transcripts of windows with no folder open, cleared too by Clear Saved Transcripts.
+  const globalStore = context.storageUri ? new TranscriptStore(context.globalStorageUri.fsPath) : undefined;
   const panels = new Map<string, ChannelPanel>();
   let active: ChannelPanel | undefined;
-  const deps = { extensionUri: context.extensionUri, output, connection, store };
+  const deps = { extensionUri: context.extensionUri, output, connection, store, limits: () => channelLimits(transcriptSettings()) };
+
+  let pruning: Promise<void> | undefined;
+  const prune = (): Promise<void> =>
+    (pruning ??= (async () => {
+      try {
+        const s = transcriptSettings();
+        const r = await store.prune({ maxAgeMs: s.maxAgeDays * DAY_MS, maxTotalBytes: s.maxTotalMB * MB });
+        if (r.deleted > 0) output.info(`Deleted ${r.deleted} old channel transcripts (${formatBytes(r.deletedBytes)}); ${formatBytes(r.keptBytes)} kept.`);
+      } catch (err) {
+        output.warn(`Could not prune old channel transcripts: ${errorMessage(err)}`);
+      } finally {
+        pruning = undefined;
+      }
+    })());
+  const firstPrune = setTimeout(() => void prune(), PRUNE_FIRST_MS);
+  const everyPrune = setInterval(() => void prune(), PRUNE_EVERY_MS);
+  context.subscriptions.push(
+    { dispose: () => (clearTimeout(firstPrune), clearInterval(everyPrune)) },
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('colonyos.transcripts')) void prune();
+    }),
+  );
   const keyOf = (processId: string, channel: string) => `${processId}\u0000${channel}`;
 
   function adopt(webviewPanel: vscode.WebviewPanel, processId: string, channel: string): ChannelPanel {
@@ -114,6 +176,35 @@ export function registerChannelPanels(context: vscode.ExtensionContext, services
       const panel = target ? panels.get(keyOf(target.processId, target.channel)) : (active ?? (panels.size === 1 ? [...panels.values()][0] : undefined));
       if (!panel) throw new UserFacingError('Open a channel panel first: Export Transcript saves the conversation of the active channel panel.');
       await panel.exportTranscript();
+    },
+    { output },
+  );
+
+  registerCommand(
+    context,
+    'colonyos.clearTranscripts',
+    async () => {
+      const stores = globalStore ? [store, globalStore] : [store];
+      const usage = await Promise.all(stores.map((s) => s.usage()));
+      const count = usage.reduce((n, u) => n + u.transcripts, 0);
+      const bytes = usage.reduce((n, u) => n + u.bytes, 0);
+      if (count === 0) {
+        void vscode.window.showInformationMessage('There are no saved channel transcripts.');
+        return;
+      }
+      const choice = await vscode.window.showWarningMessage(
+        `Delete ${count} saved channel transcript${count === 1 ? '' : 's'} (${formatBytes(bytes)})?`,
+        {
+          modal: true,
+          detail:
+            'The server deletes a channel when its process closes, so these local copies may be the only record of those conversations. Open channel panels keep showing their messages, and save new ones from now on.',
+        },
+        'Delete',
+      );
+      if (choice !== 'Delete') return;
+      for (const s of stores) await s.clear();
+      output.info(`Cleared ${count} saved channel transcripts (${formatBytes(bytes)}).`);
+      void vscode.window.showInformationMessage(`Deleted ${count} saved channel transcript${count === 1 ? '' : 's'}.`);
     },
     { output },
   );

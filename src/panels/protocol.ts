@@ -3,7 +3,8 @@
 
 /** How a payload is shown. Decided on the host, where the bytes are. */
 export type EntryBody =
-  | { kind: 'text'; text: string; truncated: boolean; size: number }
+  /** `note` says why a JSON payload is shown as sent rather than indented. */
+  | { kind: 'text'; text: string; truncated: boolean; size: number; note?: string }
   | { kind: 'json'; text: string; size: number }
   | { kind: 'binary'; size: number; hex: string }
   | { kind: 'empty' };
@@ -32,7 +33,32 @@ export interface EntryView {
   body: EntryBody;
   /** True when the payload can be saved to a file (binary, or text too long to show in full). */
   savable: boolean;
+  /** The sequence as received when `sequence` cannot hold it (beyond 2^53); `sequence` is 0 then. */
+  sequenceText?: string;
+  /** Why Reply is not offered on this row (a sequence no reply can name). */
+  noReply?: string;
+  /** What the host changed to show the entry (a type cut short, a time it could not read…), shown on the row. */
+  notes?: string[];
 }
+
+/**
+ * Caps on one row as the host sends it (characters). The host builds rows within them; the webview enforces them
+ * again on arrival, so a row over them is cut, never dropped with its batch.
+ */
+export const ROW_LIMITS = {
+  key: 1000,
+  text: 64 * 1024,
+  hex: 400,
+  label: 300,
+  type: 100,
+  error: 1100,
+  time: 40,
+  note: 300,
+  notes: 6,
+} as const;
+
+/** A host -> webview message with rows stays under about this many characters of row data (at least one row). */
+export const MAX_MESSAGE_CHARS = 1024 * 1024;
 
 export type StatusView =
   | { kind: 'connecting' }
@@ -74,6 +100,8 @@ export type HostMessage =
    */
   | { type: 'entries'; mode: 'splice'; start: number; deleteCount: number; entries: EntryView[] }
   | { type: 'status'; status: StatusView; composer: ComposerView }
+  /** How many older entries the transcript no longer holds (caps per channel), and the sentence that says so. */
+  | { type: 'dropped'; count: number; text: string }
   | { type: 'sendResult'; requestId: string; ok: true; sequence: number }
   | { type: 'sendResult'; requestId: string; ok: false; error: string };
 
@@ -134,7 +162,8 @@ export function parseWebviewMessage(raw: unknown): { ok: true; message: WebviewM
       if (!isStr(m.requestId, 100)) return { ok: false, reason: 'send: requestId must be a short string' };
       if (!isStr(m.text, MAX_COMPOSER_CHARS)) return { ok: false, reason: `send: text must be a string of at most ${MAX_COMPOSER_CHARS} characters` };
       if (!SEND_KINDS.includes(m.kind as SendKind)) return { ok: false, reason: 'send: kind must be data, end or error' };
-      if (!isSeq(m.inReplyTo) || m.inReplyTo < 0) return { ok: false, reason: 'send: inReplyTo must be a non-negative integer' };
+      // Any integer: the server stores sequences verbatim, negative ones included (protocol §6), and 0 means "no reply".
+      if (!isSeq(m.inReplyTo)) return { ok: false, reason: 'send: inReplyTo must be an integer' };
       return { ok: true, message: { type: 'send', requestId: m.requestId, text: m.text, kind: m.kind as SendKind, inReplyTo: m.inReplyTo } };
     case 'savePayload':
     case 'copyMessage':
@@ -146,6 +175,11 @@ export function parseWebviewMessage(raw: unknown): { ok: true; message: WebviewM
     default:
       return { ok: false, reason: `unknown message type ${JSON.stringify(String(m.type).slice(0, 50))}` };
   }
+}
+
+/** The requestId of a `send` that failed parseWebviewMessage, so the composer still gets its answer. */
+export function sendRequestId(raw: unknown): string | undefined {
+  return isObj(raw) && raw.type === 'send' && isStr(raw.requestId, 100) ? raw.requestId : undefined;
 }
 
 function isEntryView(v: unknown): v is EntryView {
@@ -166,10 +200,109 @@ export function isHostMessage(raw: unknown): raw is HostMessage {
       return raw.mode === 'append' || raw.mode === 'replace';
     case 'status':
       return isObj(raw.status) && isObj(raw.composer);
+    case 'dropped':
+      return isIndex(raw.count) && typeof raw.text === 'string';
     case 'sendResult':
       return typeof raw.requestId === 'string' && typeof raw.ok === 'boolean';
     default:
       return false;
+  }
+}
+
+/** A number as exact decimal digits (2^60 as 1152921504606846976, not 1152921504606847000), at most 30 characters. */
+export function numberText(v: unknown): string {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return '?';
+  const text = Number.isInteger(v) ? BigInt(v).toString() : String(v);
+  return text.length > 30 ? `${text.slice(0, 29)}…` : text;
+}
+
+const cut = (v: unknown, max: number): string => {
+  const s = typeof v === 'string' ? v : '';
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+};
+
+/**
+ * A row as the webview may render it: `v` when it is well-formed and within ROW_LIMITS, else a copy with every field
+ * coerced and cut, and a note saying so. Never undefined, so one odd row cannot take its batch down with it.
+ */
+export function coerceEntryView(v: unknown, fallbackKey: string): EntryView {
+  if (isEntryView(v) && withinLimits(v)) return v;
+  const o: Obj = isObj(v) ? v : {};
+  const b: Obj = isObj(o.body) ? o.body : {};
+  const size = isIndex(b.size) ? b.size : 0;
+  let body: EntryBody;
+  if ((b.kind === 'text' || b.kind === 'json') && typeof b.text === 'string') {
+    const truncated = b.text.length > ROW_LIMITS.text || b.truncated === true;
+    body = { kind: 'text', text: cut(b.text, ROW_LIMITS.text), truncated, size: Math.max(size, b.text.length) };
+  } else if (b.kind === 'binary') {
+    body = { kind: 'binary', size, hex: cut(b.hex, ROW_LIMITS.hex) };
+  } else {
+    body = { kind: 'empty' };
+  }
+  const key = isStr(o.key, ROW_LIMITS.key) && o.key ? o.key : fallbackKey;
+  const sender = (['me', 'executor', 'submitter', 'other'] as const).find((k) => k === o.sender) ?? 'other';
+  const notes = (Array.isArray(o.notes) ? o.notes : []).slice(0, ROW_LIMITS.notes - 1).map((n) => cut(n, ROW_LIMITS.note));
+  notes.push('This message arrived malformed or over the size limits and is shown cut down.');
+  const view: EntryView = {
+    key,
+    sequence: isSeq(o.sequence) ? o.sequence : 0,
+    inReplyTo: isSeq(o.inReplyTo) ? o.inReplyTo : 0,
+    sender,
+    senderId: cut(o.senderId, ROW_LIMITS.label),
+    senderLabel: cut(o.senderLabel, ROW_LIMITS.label) || '?',
+    time: isStr(o.time, ROW_LIMITS.time) ? o.time : '',
+    type: cut(o.type, ROW_LIMITS.type) || 'data',
+    error: cut(o.error, ROW_LIMITS.error),
+    body,
+    savable: o.savable === true,
+    notes,
+  };
+  if (!isSeq(o.sequence)) {
+    view.sequenceText = numberText(o.sequence);
+    view.noReply = 'Its sequence number is not one a reply can name.';
+  }
+  if (isStr(o.parentKey, ROW_LIMITS.key)) view.parentKey = o.parentKey;
+  return view;
+}
+
+function withinLimits(v: EntryView): boolean {
+  const b = v.body;
+  if ((b.kind === 'text' || b.kind === 'json') && (typeof b.text !== 'string' || b.text.length > ROW_LIMITS.text)) return false;
+  if (b.kind === 'binary' && (typeof b.hex !== 'string' || b.hex.length > ROW_LIMITS.hex)) return false;
+  if (v.notes !== undefined && (!Array.isArray(v.notes) || v.notes.length > ROW_LIMITS.notes || !v.notes.every((n) => isStr(n, ROW_LIMITS.note)))) return false;
+  if (v.parentKey !== undefined && !isStr(v.parentKey, ROW_LIMITS.key)) return false;
+  if (v.sequenceText !== undefined && !isStr(v.sequenceText, 40)) return false;
+  if (v.noReply !== undefined && !isStr(v.noReply, ROW_LIMITS.note)) return false;
+  return isStr(v.senderId, ROW_LIMITS.label) && isStr(v.senderLabel, ROW_LIMITS.label) && isStr(v.type, ROW_LIMITS.type) &&
+    isStr(v.error, ROW_LIMITS.error) && isStr(v.time, ROW_LIMITS.time) && ['me', 'executor', 'submitter', 'other'].includes(v.sender);
+}
+
+let fallbackCounter = 0;
+
+/**
+ * The webview's reading of a host message: undefined when it is not one, else the message with every row coerced
+ * (coerceEntryView), so a row the host should never have sent is shown cut down instead of blanking the batch.
+ */
+export function parseHostMessage(raw: unknown): HostMessage | undefined {
+  if (!isObj(raw)) return undefined;
+  const rows = (list: unknown[]): EntryView[] => list.map((v) => coerceEntryView(v, `malformed-row-${++fallbackCounter}`));
+  switch (raw.type) {
+    case 'init':
+      if (!isObj(raw.info) || !Array.isArray(raw.entries) || !isObj(raw.status) || !isObj(raw.composer)) return undefined;
+      return { ...(raw as unknown as Extract<HostMessage, { type: 'init' }>), entries: rows(raw.entries) };
+    case 'entries': {
+      if (!Array.isArray(raw.entries)) return undefined;
+      if (raw.mode === 'splice') {
+        if (!isIndex(raw.start) || !isIndex(raw.deleteCount)) return undefined;
+        return { type: 'entries', mode: 'splice', start: raw.start, deleteCount: raw.deleteCount, entries: rows(raw.entries) };
+      }
+      if (raw.mode !== 'append' && raw.mode !== 'replace') return undefined;
+      return { type: 'entries', mode: raw.mode, entries: rows(raw.entries) };
+    }
+    case 'dropped':
+      return isIndex(raw.count) ? { type: 'dropped', count: raw.count, text: cut(raw.text, 1000) } : undefined;
+    default:
+      return isHostMessage(raw) ? raw : undefined;
   }
 }
 

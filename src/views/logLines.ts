@@ -41,3 +41,47 @@ export class LogCursor {
     return added;
   }
 }
+
+/**
+ * A log document keeps its newest lines within these caps (a process can log without end, and every line is the
+ * executor's text); older lines are dropped, with a note at the top saying how many.
+ */
+export const LOG_DOC_LIMITS = { maxLines: 20_000, maxChars: 8 * 1024 * 1024, maxLineChars: 8 * 1024 };
+
+export interface LogBuffer {
+  lines: string[];
+  /** Characters in `lines`. */
+  chars: number;
+  /** Lines dropped from the front so far. */
+  dropped: number;
+  /** lines[0..checked) were already cut to maxLineChars. */
+  checked: number;
+}
+
+/** Cuts the lines added since the last call, then drops the oldest lines beyond the caps. */
+export function capLogLines(buf: LogBuffer, limits = LOG_DOC_LIMITS): void {
+  const { lines } = buf;
+  for (let i = buf.checked; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.length > limits.maxLineChars) {
+      lines[i] = `${line.slice(0, limits.maxLineChars)} … (${(line.length - limits.maxLineChars).toLocaleString('en-US')} more characters)`;
+    }
+    buf.chars += lines[i].length + 1;
+  }
+  let cut = 0;
+  let chars = buf.chars;
+  while (lines.length - cut > limits.maxLines || (chars > limits.maxChars && cut < lines.length)) {
+    chars -= lines[cut].length + 1;
+    cut++;
+  }
+  if (cut > 0) lines.splice(0, cut);
+  buf.chars = chars;
+  buf.dropped += cut;
+  buf.checked = lines.length;
+}
+
+/** The note at the top of a log document that lost its oldest lines. */
+export function droppedLinesNote(dropped: number, limits = LOG_DOC_LIMITS): string {
+  const what = dropped === 1 ? '1 older line was' : `${dropped.toLocaleString('en-US')} older lines were`;
+  return `--- ${what} dropped: a log document keeps the newest ${limits.maxLines.toLocaleString('en-US')} lines within ${Math.round(limits.maxChars / (1024 * 1024))} MiB ---\n`;
+}

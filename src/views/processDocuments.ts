@@ -5,7 +5,7 @@ import { stringifyJson } from '../colonies/json';
 import type { Process } from '../colonies/types';
 import { describeError } from '../commands/errorText';
 import type { ConnectionService } from '../connection/types';
-import { LogCursor } from './logLines';
+import { LogCursor, capLogLines, droppedLinesNote, type LogBuffer } from './logLines';
 import { isTerminal } from '../colonies/client';
 import type { ProcessTreeModel } from './processTreeModel';
 import { shortId } from './stateMapping';
@@ -33,6 +33,7 @@ export function parseDocUri(uri: vscode.Uri): { kind: DocKind; processId: string
 
 interface LogFollow {
   cursor: LogCursor;
+  buffer: LogBuffer;
   timer?: ReturnType<typeof setTimeout>;
   error?: string;
   finished: boolean;
@@ -90,7 +91,8 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
     const key = uri.toString();
     let follow = this.follows.get(key);
     if (!follow) {
-      follow = { cursor: new LogCursor(), finished: false, ctrl: new AbortController() };
+      const cursor = new LogCursor();
+      follow = { cursor, buffer: { lines: cursor.lines, chars: 0, dropped: 0, checked: 0 }, finished: false, ctrl: new AbortController() };
       this.follows.set(key, follow);
       await this.pullLogs(uri, processId, follow, false);
     }
@@ -99,8 +101,9 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
       : follow.finished
         ? `\n--- end of log (process finished) ---\n`
         : `\n--- following new lines… ---\n`;
+    const header = follow.buffer.dropped > 0 ? droppedLinesNote(follow.buffer.dropped) : '';
     const body = follow.cursor.lines.length ? `${follow.cursor.lines.join('\n')}\n` : 'No log lines yet.\n';
-    return body + footer;
+    return header + body + footer;
   }
 
   private async pullLogs(uri: vscode.Uri, processId: string, follow: LogFollow, notify: boolean): Promise<void> {
@@ -111,6 +114,7 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
       // Read the state first so the last lines written before the close are still fetched below.
       const p = await s.client.getProcess(processId, s.prvkey, { signal: follow.ctrl.signal });
       const added = await follow.cursor.pull(s.client, s.profile.colonyName, processId, s.prvkey, follow.ctrl.signal);
+      capLogLines(follow.buffer);
       changed = added > 0 || follow.error !== undefined || follow.finished !== isTerminal(p.state);
       follow.error = undefined;
       follow.finished = isTerminal(p.state);

@@ -322,7 +322,7 @@ describe('integration: channel panel host (controller + transcript store)', func
     assert.equal(sendResult(h, 's')?.ok, false);
   });
 
-  it('ignores unknown or malformed webview messages, logging them', async () => {
+  it('ignores unknown or malformed webview messages, logging them, but still answers a malformed send', async () => {
     const p = await c.submitFuncSpec(funcSpec({ funcname: 'x', colonyname: t.colonyName, executortype: unique('nobody'), channels: ['chat'] }), userKey);
     cleanup.push(() => c.cancelProcess(p.processid, userKey).catch(() => undefined));
     const h = await open(p.processid, 'chat');
@@ -330,7 +330,9 @@ describe('integration: channel panel host (controller + transcript store)', func
     for (const bad of [null, 42, 'ready', {}, { type: 'nope' }, { type: 'send', text: 'x' }, { type: 'send', requestId: 'a', text: 'x', kind: 'shout', inReplyTo: 0 }, { type: 'savePayload' }]) {
       await h.controller.handleMessage(bad);
     }
-    assert.equal(h.posted.length, before, 'nothing was sent back');
+    const answers = h.posted.slice(before);
+    assert.equal(answers.length, 1, 'nothing was sent back but the answer to the send that named a request');
+    assert.ok(answers[0].type === 'sendResult' && answers[0].requestId === 'a' && !answers[0].ok && /kind must be data, end or error/.test(answers[0].error));
     assert.equal(h.logs.filter((l) => l.includes('ignored a message from the webview')).length, 8);
   });
 });
