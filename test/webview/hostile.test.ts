@@ -12,7 +12,7 @@ import { MAX_SHOWN_TEXT } from '../../src/panels/entryView';
 import type { HostMessage } from '../../src/panels/protocol';
 import { TranscriptStore } from '../../src/panels/transcriptStore';
 import { nestedArrays, shapesInLogOrder } from '../reliability/hostilePlans';
-import { useChatPage, EXECUTOR, INFO, ME, init, views, type ChatPage } from './harness';
+import { useChatPage, ARTIFACTS, EXECUTOR, INFO, ME, init, views, type ChatPage } from './harness';
 
 /** A channel entry at its own time (the harness derives times from sequences, which 2^60 would overflow). */
 function entry(sender: string, sequence: number, payload: string | Uint8Array, extra: Partial<ChannelEntry> = {}): ChannelEntry {
@@ -139,6 +139,10 @@ describe('chat webview: a hostile executor', function () {
     const page = chat.page;
     assert.match(row('html').body, /<img src=x onerror="window.__pwned=1"><script>window.__pwned=2<\/script>/);
     assert.deepEqual(await page.evaluate(() => [(window as any).__pwned, document.querySelectorAll('#list img, #list script').length]), [undefined, 0]);
+    // For a person to look at: what the first hostile rows look like.
+    await page.keyboard.press('Home');
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'chat-hostile.png') });
   });
 
   it('replies to a negative sequence, refuses one it cannot name, and always gets its answer', async () => {
