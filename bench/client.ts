@@ -70,7 +70,7 @@ export async function runClient(log: (line: string) => void): Promise<Record<str
     t = performance.now();
     for (let i = 0; i < recoverFresh.length; i++) recoverId(recoverFresh[i], freshSigs[i]);
     const recoverPerS = recoverFresh.length / ((performance.now() - t) / 1000);
-    log(`  crypto: ${round(signPerS, 0)} signatures/s, ${round(recoverPerS, 0)} signature recoveries/s (one core, @noble/secp256k1)`);
+    log(`  crypto: ${round(signPerS, 0)} signatures/s, ${round(recoverPerS, 0)} signature recoveries/s (one core; one signer, as the local colony recovers a known key: bench/server.ts compares)`);
     return {
       client_rps: round(clientRps, 0),
       client_floor_rps: round(floor, 0),

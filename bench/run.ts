@@ -1,5 +1,5 @@
 // `npm run bench [-- --json] [-- <name> ...]`: runs the benchmarks one after another (latency, burst, tree, client,
-// extension), prints every figure, and with --json writes them to bench/results.json with the machine they ran on.
+// server, extension), prints every figure, and with --json writes them to bench/results.json with the machine they ran on.
 // Benchmarks are measurements, never assertions: a missed goal is printed, not failed.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -8,11 +8,12 @@ import { runBurst } from './burst';
 import { runClient } from './client';
 import { runExtension } from './extension';
 import { runLatency } from './latency';
+import { runServer } from './server';
 import { runTree } from './tree';
 
 type Bench = (log: (line: string) => void) => Promise<Record<string, number>>;
 
-const BENCHES: Record<string, Bench> = { latency: runLatency, burst: runBurst, tree: runTree, client: runClient, extension: runExtension };
+const BENCHES: Record<string, Bench> = { latency: runLatency, burst: runBurst, tree: runTree, client: runClient, server: runServer, extension: runExtension };
 
 const GOALS: Array<{ field: string; ok: (v: number, all: Record<string, number>) => boolean; text: string }> = [
   { field: 'latency_client_p50_ms', ok: (v, all) => v <= 1.5 * all.latency_floor_p50_ms, text: 'client p50 within 1.5× of the bare ws floor' },
@@ -20,6 +21,10 @@ const GOALS: Array<{ field: string; ok: (v: number, all: Record<string, number>)
   { field: 'burst_render_ms', ok: (v) => v < 1000, text: '10,000-message burst rendered in under 1 s' },
   { field: 'burst_dom_nodes', ok: (v) => v < 1000, text: 'DOM under 1,000 nodes after the burst' },
   { field: 'bundle_bytes', ok: (v) => v < 300_000, text: 'production bundle under 300 KB' },
+  // Only when a real server was configured (COLONIES_*): the local colony at least as fast on every path.
+  { field: 'server_rps_local_vs_real_ratio', ok: (v) => v >= 1, text: 'local colony signed requests/s ≥ the real server' },
+  { field: 'server_append_p50_local_vs_real_ratio', ok: (v) => v <= 1, text: 'local colony append → subscriber p50 ≤ the real server' },
+  { field: 'server_wake_p50_local_vs_real_ratio', ok: (v) => v <= 1, text: 'local colony submit → assign wake-up p50 ≤ the real server' },
 ];
 
 async function main(): Promise<void> {
