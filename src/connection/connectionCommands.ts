@@ -1,7 +1,7 @@
 // Connection commands: add, edit, remove, switch, keys, imports.
 import * as vscode from 'vscode';
 import { crypto } from '../colonies/crypto';
-import { registerCommand, UserFacingError } from '../commands/errors';
+import { commandRegistrar, UserFacingError } from '../base/errors';
 import type { ConnectionServiceImpl } from './connectionService';
 import { connectionFromVars, hasColoniesVars, parseEnvFile, uniqueName, type ImportedConnection } from './envImport';
 import { confirmTransport, inputPrivateKey, inputProfile } from './profileInput';
@@ -36,7 +36,7 @@ function nameArg(arg: unknown): string | undefined {
 export function registerConnectionCommands(context: vscode.ExtensionContext, deps: ConnectionCommandDeps): ConnectionCommands {
   const { output, connection } = deps;
   const { profiles, keys } = connection;
-  const reg = (id: string, handler: (...args: any[]) => unknown) => registerCommand(context, id, handler, { output });
+  const reg = commandRegistrar(context, output);
 
   async function pickProfile(placeHolder: string, arg?: unknown): Promise<ConnectionProfile | undefined> {
     const list = profiles.list();

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { ColoniesClient } from '../colonies/index';
 import { crypto } from '../colonies/crypto';
-import { UserFacingError } from '../commands/errors';
+import { UserFacingError } from '../base/errors';
 import type { ConnectionProfile, ConnectionService, ConnectionState, Session } from './types';
 import type { PrivateKeyStore } from './privateKeys';
 import { environmentKeyFor } from './envImport';

@@ -1,6 +1,6 @@
 // Connection area: profiles (settings), keys (SecretStorage), the shared client, status bar, local colony.
 import * as vscode from 'vscode';
-import { registerShowOutput, setErrorContextProvider } from '../commands/errors';
+import { registerShowOutput, setErrorContextProvider } from '../base/errors';
 import { registerConnectionCommands } from './connectionCommands';
 import { ConnectionServiceImpl } from './connectionService';
 import { LocalColonyController, registerLocalColonyCommands } from './localColonyController';

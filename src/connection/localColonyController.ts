@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LocalColony } from '../localcolony/embedded';
-import { registerCommand, UserFacingError } from '../commands/errors';
+import { registerCommand, UserFacingError } from '../base/errors';
 import type { ConnectionServiceImpl } from './connectionService';
 import { submitSampleProcesses } from './sampleProcesses';
 import { sameIdentity } from './identity';

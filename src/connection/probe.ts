@@ -4,7 +4,7 @@ import { crypto } from '../colonies/crypto';
 import { ColoniesError, ColoniesTransportError } from '../colonies/rpc';
 import { isCertificateError } from '../colonies/transport';
 import type { Colony } from '../colonies/types';
-import { notMemberText } from '../commands/errorText';
+import { notMemberText } from '../base/errorText';
 import type { ConnectionProfile, ConnectionState } from './types';
 import { errorMessage } from '../colonies/retry';
 

@@ -2,7 +2,7 @@
 // is in ChannelController, which has no `vscode` import.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { runReported } from '../commands/errors';
+import { runReported } from '../base/errors';
 import type { ConnectionService } from '../connection/types';
 import { ChannelController } from './channelController';
 import { makeNonce, renderChatHtml } from './chatHtml';

@@ -1,7 +1,7 @@
 // Channel panels: one per (process, channel), reused, restored after a window reload, with Export Transcript.
 import * as vscode from 'vscode';
 import type { ChannelController } from './channelController';
-import { registerCommand, UserFacingError } from '../commands/errors';
+import { registerCommand, UserFacingError } from '../base/errors';
 import type { ConnectionService } from '../connection/types';
 import { CHANNEL_VIEW_TYPE, ChannelPanel, panelTitle, mediaRoot } from './channelPanel';
 import { parsePersistedState } from './protocol';

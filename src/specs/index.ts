@@ -1,7 +1,7 @@
 // Spec editing and submitting: diagnostics and context keys, CodeLenses, New Function Spec / New Workflow,
 // and the three submit commands.
 import * as vscode from 'vscode';
-import { registerCommand } from '../commands/errors';
+import { registerCommand } from '../base/errors';
 import type { ConnectionService } from '../connection/types';
 import { SpecCodeLensProvider } from './codeLens';
 import { SpecDiagnostics } from './diagnostics';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ColoniesError, PROCESS_STATE_NAMES, ProcessState, type Process, type ProcessGraph } from '../colonies/index';
 import type { FunctionSpec } from '../colonies/types';
-import { reportError, UserFacingError } from '../commands/errors';
+import { reportError, UserFacingError } from '../base/errors';
 import type { ConnectionService, Session } from '../connection/types';
 import type { SpecKind } from './detect';
 import { fixEdit, type SpecDiagnostics } from './diagnostics';

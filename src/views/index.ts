@@ -1,8 +1,8 @@
 // The Processes view: model, provider, refresh manager, process watches, documents and tree commands.
 import * as vscode from 'vscode';
 import type { Process } from '../colonies/types';
-import { registerCommand, UserFacingError } from '../commands/errors';
-import { registerProcessActions } from '../commands/processActions';
+import { commandRegistrar, UserFacingError } from '../base/errors';
+import { registerProcessActions } from './processActions';
 import type { ConnectionService } from '../connection/types';
 import { describeFilters, hasFilters, normalizeFilters, type ProcessFilters } from './filters';
 import { ProcessDocumentProvider, SCHEME } from './processDocuments';
@@ -137,7 +137,7 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
     await view.reveal(provider.processNode(p), { select: true, focus: true, expand: false });
   }
 
-  const reg = (id: string, handler: (...args: any[]) => unknown) => registerCommand(context, id, handler, { output });
+  const reg = commandRegistrar(context, output);
   reg('colonyos.refresh', async () => {
     if (connection.state.kind === 'unreachable' || connection.state.kind === 'unauthorized') await connection.checkConnection();
     await manager.refreshNow();

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { stringifyJson } from '../colonies/json';
 import type { Process } from '../colonies/types';
-import { describeError } from '../commands/errorText';
+import { describeError } from '../base/errorText';
 import type { ConnectionService } from '../connection/types';
 import { LogCursor, capLogLines, droppedLinesNote, type LogBuffer } from './logLines';
 import { isTerminal } from '../colonies/client';

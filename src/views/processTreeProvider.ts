@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { ProcessState, type Process } from '../colonies/types';
 import { parseTime } from '../colonies/time';
 import { stringifyJson } from '../colonies/json';
-import { describeError } from '../commands/errorText';
+import { describeError } from '../base/errorText';
 import type { ConnectionService } from '../connection/types';
 import { address } from '../connection/probe';
 import { LOCAL_PROFILE_NAME } from '../connection/localProfile';

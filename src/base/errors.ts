@@ -1,5 +1,5 @@
-// One error handler for every command (DESIGN practice 11): a clear message, a "Show Output" action,
-// details in the ColonyOS log, and never an unhandled rejection.
+// One error handler for every command: a clear message, a "Show Output" action, details in the ColonyOS log, and
+// never an unhandled rejection. Every command of the extension is registered through registerCommand / commandRegistrar.
 import * as vscode from 'vscode';
 import { describeError, type ErrorAction, type ErrorContext } from './errorText';
 
@@ -72,16 +72,20 @@ export async function runReported<T>(output: vscode.LogOutputChannel, what: stri
   }
 }
 
+/** A command handler; VS Code passes whatever the caller (a menu, a CodeLens, executeCommand) gave it. */
+export type CommandHandler = (...args: never[]) => unknown;
+
 /** Registers `id` with the shared error handling and pushes the registration to the context. */
 export function registerCommand(
   context: vscode.ExtensionContext,
   id: string,
-  handler: (...args: any[]) => unknown,
+  handler: CommandHandler,
   deps: CommandDeps,
 ): vscode.Disposable {
+  const run = handler as (...args: unknown[]) => unknown;
   const disposable = vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     try {
-      return await handler(...args);
+      return await run(...args);
     } catch (err) {
       reportError(err, deps.output, commandTitle(id));
       return undefined;
@@ -89,6 +93,11 @@ export function registerCommand(
   });
   context.subscriptions.push(disposable);
   return disposable;
+}
+
+/** `reg(id, handler)` bound to one context and output channel: what each feature's registration code uses. */
+export function commandRegistrar(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): (id: string, handler: CommandHandler) => vscode.Disposable {
+  return (id, handler) => registerCommand(context, id, handler, { output });
 }
 
 function commandTitle(id: string): string {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ColoniesError, ColoniesTransportError } from '../../../src/colonies/rpc';
 import { CryptoError } from '../../../src/colonies/crypto';
-import { describeError, UserFacingError } from '../../../src/commands/errorText';
+import { describeError, UserFacingError } from '../../../src/base/errorText';
 import { stateFromProbeError } from '../../../src/connection/probe';
 
 const ID = 'f'.repeat(64);

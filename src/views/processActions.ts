@@ -4,9 +4,9 @@ import * as vscode from 'vscode';
 import { stringifyJson } from '../colonies/json';
 import { ProcessState, type Process } from '../colonies/types';
 import type { ConnectionService } from '../connection/types';
-import { presentState, processLabel, shortId } from '../views/stateMapping';
-import { processIdOf } from '../views/treeNodes';
-import { registerCommand, UserFacingError } from './errors';
+import { presentState, processLabel, shortId } from './stateMapping';
+import { processIdOf } from './treeNodes';
+import { commandRegistrar, UserFacingError } from '../base/errors';
 
 export interface ProcessActionDeps {
   output: vscode.LogOutputChannel;
@@ -31,7 +31,7 @@ function describe(p: Process): string {
 
 export function registerProcessActions(context: vscode.ExtensionContext, deps: ProcessActionDeps): void {
   const { output, connection } = deps;
-  const reg = (id: string, handler: (...args: any[]) => unknown) => registerCommand(context, id, handler, { output });
+  const reg = commandRegistrar(context, output);
 
   async function fetch(arg: unknown) {
     const id = requireProcessId(arg, deps);
