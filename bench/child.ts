@@ -33,7 +33,7 @@ async function handle(m: Request): Promise<unknown> {
       for (let i = 1; i <= (m.count as number); i++) {
         server.channels.append(channelId, m.senderId as string, BigInt(i), 0n, Buffer.from(`${m.prefix as string}${i}`), 'data');
       }
-      return (m.count as number);
+      return (m.count);
     }
     case 'stats': {
       const s = colony!.server.stats;

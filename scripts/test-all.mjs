@@ -17,6 +17,9 @@ const VSIX_PATH = path.join(REPO_ROOT, '.artifacts', 'colonyos-vscode.vsix');
 // Tiers with `realServer` run inside `scripts/real-server.mjs run`: a fresh real ColonyOS server of the pinned
 // release, reached through the COLONIES_* variables, in a network namespace of its own.
 const TIERS = [
+  // Not mocha: the type checker and ESLint (with the layer rules of eslint.config.mjs) count as one check each.
+  { name: 'typecheck', dir: 'src', script: 'typecheck', check: true },
+  { name: 'lint', dir: 'src', script: 'lint', check: true },
   { name: 'unit', dir: 'test/unit', script: 'test:unit' },
   { name: 'integration', dir: 'test/integration', script: 'test:integration' },
   { name: 'real-server', dir: 'test/integration', script: 'test:integration', realServer: true },
@@ -94,6 +97,15 @@ async function packageVsix() {
 }
 
 async function runTier(tier) {
+  if (tier.check) {
+    console.log(`\n[test-all] ===== check ${tier.name} (npm run ${tier.script}) =====`);
+    const started = Date.now();
+    const { code, out } = await runCaptured('npm', ['run', '--silent', tier.script]);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const ok = code === 0;
+    const details = ok ? '' : out.trim().split('\n').slice(-60).join('\n');
+    return { name: tier.name, passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, ok, note: ok ? `${seconds}s` : `exit ${code}`, details };
+  }
   if (!hasTestFiles(path.join(REPO_ROOT, tier.dir))) {
     return { name: tier.name, passed: 0, failed: 0, skipped: 0, ok: false, note: `no test files in ${tier.dir}` };
   }

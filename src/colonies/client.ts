@@ -454,7 +454,7 @@ export class ColoniesClient {
     try {
       checkPayloadSize(bytes);
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     const msg: Record<string, unknown> = {
       processid: processId,

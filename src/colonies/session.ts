@@ -110,7 +110,7 @@ export class ChannelSession implements Disposable {
       bytes = payloadBytes(payload);
       checkPayloadSize(bytes);
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     const job = this.sendQueue.then(() => this.sendNow(bytes, opts));
     this.sendQueue = job.catch(() => undefined);

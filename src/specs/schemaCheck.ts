@@ -33,8 +33,8 @@ export const SCHEMA_FILES = {
 } as const;
 
 const ROOTS: Record<string, JsonSchema> = {
-  [SCHEMA_FILES.funcspec]: funcspecSchema as unknown as JsonSchema,
-  [SCHEMA_FILES.workflow]: workflowSchema as unknown as JsonSchema,
+  [SCHEMA_FILES.funcspec]: funcspecSchema,
+  [SCHEMA_FILES.workflow]: workflowSchema,
 };
 
 /** The `$id`s users can put in `"$schema"`. */

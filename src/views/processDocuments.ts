@@ -108,7 +108,7 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
 
   private async pullLogs(uri: vscode.Uri, processId: string, follow: LogFollow, notify: boolean): Promise<void> {
     const key = uri.toString();
-    let changed = false;
+    let changed: boolean;
     try {
       const s = await this.connection.requireSession();
       // Read the state first so the last lines written before the close are still fetched below.

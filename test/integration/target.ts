@@ -118,7 +118,7 @@ export function needKey(ctx: Mocha.Context, target: Target, key: KeyName, why: s
     console.log(`      skipped: ${ENV_NAMES[key]} is not set (${why})`);
     ctx.skip();
   }
-  return value!;
+  return value;
 }
 
 /** A unique suffix so runs against a shared server never collide with each other or with real executors. */

@@ -31,8 +31,8 @@ function makePki(): Pki {
       execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (err) {
       const e = err as { code?: string; stderr?: Buffer };
-      if (e.code === 'ENOENT') throw new Error('this test needs the openssl command (apt-get install openssl)');
-      throw new Error(`openssl ${args.join(' ')} failed: ${e.stderr?.toString() ?? String(err)}`);
+      if (e.code === 'ENOENT') throw new Error('this test needs the openssl command (apt-get install openssl)', { cause: err });
+      throw new Error(`openssl ${args.join(' ')} failed: ${e.stderr?.toString() ?? String(err)}`, { cause: err });
     }
   };
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];

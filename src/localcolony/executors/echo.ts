@@ -41,7 +41,7 @@ async function handleChat(process: Process, ctx: ProcessContext): Promise<void> 
       // Replies go out in the order messages arrived, even when a send is retried.
       let chain = Promise.resolve();
       session.onDidChange(({ added }) => {
-        chain = chain.then(() => handle(added)).catch((err) => finish(() => reject(err)));
+        chain = chain.then(() => handle(added)).catch((err: unknown) => finish(() => reject(err instanceof Error ? err : new Error(String(err)))));
       });
       session.onStatus((s) => {
         if (s.kind === 'ended') finish(resolve); // cancelled or closed elsewhere

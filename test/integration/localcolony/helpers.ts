@@ -36,7 +36,7 @@ export interface RpcReply {
   payloadtype?: string;
   error?: boolean;
   /** Decoded inner payload (bigint-safe), or undefined for an empty body. */
-  inner?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  inner?: any;
   /** The raw base64 payload string. */
   payload?: string;
 }
@@ -69,7 +69,7 @@ export interface TestColony extends LocalColony {
   addExecutor(name: string, type?: string, approve?: boolean): Promise<string>;
   /** Adds a user; returns its private key. */
   addUser(name: string): Promise<string>;
-  submit(spec: Record<string, unknown>, prvkey?: string): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  submit(spec: Record<string, unknown>, prvkey?: string): Promise<any>;
   assign(prvkey: string, timeout?: number): Promise<RpcReply>;
 }
 
@@ -128,7 +128,7 @@ export async function startTestColony(opts: StartLocalColonyOptions = {}): Promi
 export interface WsFrame {
   payloadtype: string;
   error: boolean;
-  inner: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  inner: any;
 }
 
 export class WsProbe {

@@ -128,7 +128,7 @@ describe('specs: submitting to the local colony', function () {
       assert.equal(graph.colonyname, 'dev');
       assert.equal(graph.processids?.length, p.workflow.functionspecs.length, rel);
       assert.equal(graph.rootprocessids?.length, 1, rel);
-      const root = await client.getProcess(graph.rootprocessids![0], user);
+      const root = await client.getProcess(graph.rootprocessids[0], user);
       assert.equal(root.processgraphid, graph.processgraphid);
       assert.equal(root.spec.maxexectime, -1);
       await client.removeProcessGraph(graph.processgraphid, user);

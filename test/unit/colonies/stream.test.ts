@@ -57,7 +57,7 @@ class ScriptedChannel {
         this.rejectAppends--;
         return { error: { status: 500, message: 'rate limit exceeded' } };
       }
-      const extra: Record<string, unknown> = { type: (r.msg.payloadtype as string) || 'data' };
+      const extra: Record<string, unknown> = { type: (r.msg.payloadtype) || 'data' };
       if (r.msg.inreplyto) extra.inreplyto = r.msg.inreplyto;
       this.add(r.signer, Number(r.msg.sequence), Buffer.from(String(r.msg.payload), 'base64').toString(), extra);
       return { value: {} };

@@ -34,7 +34,8 @@ const work = { name: 'work', host: 'colonies.example.org', port: 443, tls: true,
 describe('server identity', () => {
   it('is scheme, host, port and colony; never the profile name', () => {
     assert.equal(identityKey(work), 'https://colonies.example.org:443/prod');
-    assert.equal(identityKey({ ...work, name: 'other' } as typeof work), identityKey(work));
+    const renamed = { ...work, name: 'other' };
+    assert.equal(identityKey(renamed), identityKey(work));
     assert.notEqual(identityKey({ ...work, tls: false }), identityKey(work));
     assert.notEqual(identityKey({ ...work, port: 444 }), identityKey(work));
     assert.notEqual(identityKey({ ...work, host: 'evil.example.org' }), identityKey(work));

@@ -215,7 +215,7 @@ describe('panels: export', () => {
     assert.match(md, /^# Channel chat of echo p1/);
     assert.match(md, /````\nhas ``` fences\n````/);
     assert.match(md, /\*\*You\*\* · .* · #1 · reply to #1/);
-    assert.match(md, /```json\n\{\n  "a": 1\n\}\n```/);
+    assert.match(md, /```json\n\{\n {2}"a": 1\n\}\n```/);
     assert.match(md, /_binary payload, 2 bytes:_ `01 02`/);
     assert.match(md, /type: end/);
   });

@@ -46,7 +46,7 @@ function validate(file: string): { kind: 'funcspec' | 'workflow'; valid: boolean
   const text = fs.readFileSync(file, 'utf8');
   const kind = analyzeSpecText(text, path.basename(file)).kind ?? 'funcspec';
   const fn = validators()[kind];
-  const valid = fn(JSON.parse(text)) as boolean;
+  const valid = fn(JSON.parse(text));
   return { kind, valid, errors: fn.errors ?? [] };
 }
 
