@@ -87,7 +87,7 @@ export interface ApiHooks {
   serverInfo: () => Reply;
 }
 
-export async function handleApi(body: Uint8Array, core: ServerCore, hooks: ApiHooks, clientGone: AbortSignal): Promise<Reply> {
+export async function handleApi(body: Uint8Array, core: ServerCore, hooks: ApiHooks, clientGone: AbortSignal, peer?: object): Promise<Reply> {
   const parsed = parseEnvelope(body);
   if (!parsed.ok) return parsed.reply;
   const env = parsed.env;
@@ -96,7 +96,7 @@ export async function handleApi(body: Uint8Array, core: ServerCore, hooks: ApiHo
     return runHandler(h, env.payload, { callerId: '', payloadType: env.payloadtype, core, clientGone });
   }
   if (env.payloadtype === 'getserverinfomsg') return hooks.serverInfo();
-  const caller = recoverCaller(env);
+  const caller = recoverCaller(env, peer);
   if ('error' in caller) return errorReply(403, caller.error);
   const h = hooks.registry.get(env.payloadtype);
   if (!h) {

@@ -99,12 +99,12 @@ function hexError(text: string): string | undefined {
   return undefined;
 }
 
-/** The caller's id, or the server's failure text (all reported as 403). */
-export function recoverCaller(env: Envelope): { id: string } | { error: string } {
+/** The caller's id, or the server's failure text (all reported as 403). `peer`: see recoverId. */
+export function recoverCaller(env: Envelope, peer?: object): { id: string } | { error: string } {
   const hexErr = hexError(env.signature);
   if (hexErr) return { error: hexErr };
   try {
-    return { id: recoverId(env.payload, env.signature) };
+    return { id: recoverId(env.payload, env.signature, peer) };
   } catch (err) {
     return { error: (err as Error).message };
   }

@@ -1,12 +1,16 @@
-// Process events, as the server's event handler routes them (protocol §4.6, §5.1, §5.2, pitfall P4):
+// Process events, as the server's event handler routes them (protocol §4.6, §5.1, §5.2, pitfall P4, §11):
 // listeners are keyed by target = executortype + state + location. A signal reaches every listener bound to that
 // process id, and exactly ONE general listener (assign long-polls and subscribeprocessesmsg), round-robin.
+// Which one depends on every registration before it: ids come from one counter shared by all registrations and
+// are ordered as strings ("10" before "9"), and the round-robin position of a target outlives its listeners.
 import type { ProcessRec } from './state';
 
 export interface ProcessListener {
   /** Set for subscribeprocessmsg listeners; unset for general ones. */
   processId?: string;
   deliver(p: ProcessRec): void;
+  /** Called when a registration made with a lifetime runs out (it is already removed then). */
+  expired?(): void;
 }
 
 export interface Registration {
@@ -16,6 +20,7 @@ export interface Registration {
 export class EventHub {
   private readonly listeners = new Map<string, Map<string, ProcessListener>>();
   private readonly nextIndex = new Map<string, number>();
+  private readonly lifetimes = new Set<ReturnType<typeof setTimeout>>();
   private idCounter = 0;
 
   private static target(executorType: string, state: number, location: string): string {
@@ -29,7 +34,11 @@ export class EventHub {
     return n;
   }
 
-  register(executorType: string, state: number, location: string, listener: ProcessListener): Registration {
+  /**
+   * Adds a listener under a fresh id. With `lifetimeMs` the registration removes itself after that long and
+   * then calls `listener.expired` (a subscription's timeout, which does not depend on its socket staying open).
+   */
+  register(executorType: string, state: number, location: string, listener: ProcessListener, lifetimeMs?: number): Registration {
     const t = EventHub.target(executorType, state, location);
     let group = this.listeners.get(t);
     if (!group) {
@@ -38,14 +47,26 @@ export class EventHub {
     }
     const id = String(this.idCounter++);
     group.set(id, listener);
-    return {
-      dispose: () => {
-        const g = this.listeners.get(t);
-        if (!g) return;
-        g.delete(id);
-        if (g.size === 0) this.listeners.delete(t);
-      },
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const dispose = (): void => {
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        this.lifetimes.delete(timer);
+        timer = undefined;
+      }
+      const g = this.listeners.get(t);
+      if (!g || g.get(id) !== listener) return;
+      g.delete(id);
+      if (g.size === 0) this.listeners.delete(t);
     };
+    if (lifetimeMs !== undefined) {
+      timer = setTimeout(() => {
+        dispose();
+        listener.expired?.();
+      }, lifetimeMs);
+      this.lifetimes.add(timer);
+    }
+    return { dispose };
   }
 
   /** Delivers snapshots; listeners must not assume the record stays unchanged. */
@@ -77,7 +98,12 @@ export class EventHub {
     for (const d of deliveries) d();
   }
 
+  /** Forgets everything, as a restarted server starts afresh. */
   clear(): void {
+    for (const timer of this.lifetimes) clearTimeout(timer);
+    this.lifetimes.clear();
     this.listeners.clear();
+    this.nextIndex.clear();
+    this.idCounter = 0;
   }
 }

@@ -1,10 +1,12 @@
 // HTTP routing as the server's gin setup answers (protocol §2.1): POST /api, GET /health, /pubsub upgrades,
 // CORS defaults, text/plain on every reply.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorReply } from './envelope';
 import type { Reply } from './envelope';
+import { LIMIT_STATUS, limitTexts } from './limits';
 
-/** Far above anything legitimate (a 10 MiB channel payload sent as a number array, base64'd); guards memory. */
-export const MAX_BODY_BYTES = 256 * 1024 * 1024;
+/** How long a connection refused mid-body stays open for its client to read the answer (the rest is discarded). */
+const LINGER_MS = 1000;
 
 const BASE_HEADERS = {
   'Access-Control-Allow-Origin': '*',
@@ -24,35 +26,77 @@ export function writeReply(res: ServerResponse, reply: Reply): void {
   res.end(reply.body);
 }
 
-export function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+/** Request bodies held in memory right now, across connections, against their cap. */
+export interface BodyBudget {
+  held: number;
+}
+
+export interface BodyLimits {
+  maxBodyBytes: number;
+  maxBufferedBodyBytes: number;
+  bodyTimeoutMs: number;
+  budget: BodyBudget;
+}
+
+/** The body, or the refusal to answer with (undefined when the client went away first). */
+export type BodyResult = { ok: true; body: Buffer } | { ok: false; reply?: Reply };
+
+/** Reads a request body within the size, memory and time limits; never holds more than `maxBodyBytes` of it. */
+export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<BodyResult> {
   return new Promise((resolve) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limits.maxBodyBytes) {
+      resolve({ ok: false, reply: errorReply(LIMIT_STATUS.bodyTooLarge, limitTexts.bodyTooLarge(limits.maxBodyBytes)) });
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
-    const finish = (v: Buffer | undefined): void => {
+    const finish = (result: BodyResult): void => {
       if (done) return;
       done = true;
-      resolve(v);
+      clearTimeout(timer);
+      limits.budget.held -= size;
+      req.off('data', onData);
+      if (!result.ok) chunks.length = 0;
+      resolve(result);
     };
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        finish(undefined);
-        req.destroy();
-        return;
+    const refuse = (status: number, message: string): void => finish({ ok: false, reply: errorReply(status, message) });
+    const onData = (chunk: Buffer): void => {
+      if (size + chunk.length > limits.maxBodyBytes) {
+        return refuse(LIMIT_STATUS.bodyTooLarge, limitTexts.bodyTooLarge(limits.maxBodyBytes));
       }
+      if (limits.budget.held + chunk.length > limits.maxBufferedBodyBytes) return refuse(LIMIT_STATUS.bodiesBusy, limitTexts.bodiesBusy());
+      size += chunk.length;
+      limits.budget.held += chunk.length;
       chunks.push(chunk);
-    });
-    req.on('end', () => finish(Buffer.concat(chunks)));
-    req.on('error', () => finish(undefined));
-    req.on('close', () => finish(undefined));
+    };
+    const timer = setTimeout(() => refuse(LIMIT_STATUS.bodyTimeout, limitTexts.bodyTimeout(limits.bodyTimeoutMs)), limits.bodyTimeoutMs);
+    req.on('data', onData);
+    req.on('end', () => finish({ ok: true, body: Buffer.concat(chunks) }));
+    req.on('error', () => finish({ ok: false }));
+    req.on('close', () => finish({ ok: false }));
   });
 }
 
-export type ApiHandler = (body: Buffer, clientGone: AbortSignal) => Promise<Reply>;
+/**
+ * Answers a request whose body was refused, then closes its connection after a moment, during which the rest of the
+ * body is read and thrown away: closing at once, with unread bytes, would reset the connection, and the client could
+ * lose the answer.
+ */
+function refuseBody(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
+  const socket = req.socket;
+  req.resume();
+  writeReply(res, reply);
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
+}
+
+/** `peer` is the connection the request came on (a hint for signature recovery: one client, one key, usually). */
+export type ApiHandler = (body: Buffer, clientGone: AbortSignal, peer: object) => Promise<Reply>;
 
 export interface RouteHooks {
   api: ApiHandler;
+  body: BodyLimits;
   onApiStart(): void;
   onApiEnd(): void;
   onError(err: unknown): void;
@@ -89,12 +133,12 @@ async function serveApi(req: IncomingMessage, res: ServerResponse, hooks: RouteH
   });
   hooks.onApiStart();
   try {
-    const body = await readBody(req);
-    if (body === undefined) {
-      if (!res.destroyed) writeReply(res, { status: 400, body: 'request body too large or aborted' });
+    const read = await readBody(req, hooks.body);
+    if (!read.ok) {
+      if (read.reply) refuseBody(req, res, read.reply);
       return;
     }
-    const reply = await hooks.api(body, gone.signal);
+    const reply = await hooks.api(read.body, gone.signal, req.socket);
     writeReply(res, reply);
   } catch (err) {
     hooks.onError(err);

@@ -5,3 +5,6 @@ export { DEV_COLONY_NAME, DEV_COLONY_PRVKEY, DEV_SERVER_PRVKEY, DEV_USER_NAME, D
 export { LocalColonyServer } from './server';
 export type { ServerStats, LocalColonyServerOptions } from './server';
 export { ColonyState } from './state';
+export { DEFAULT_LIMITS, MAX_BODY_BYTES } from './limits';
+export type { LocalColonyLimits } from './limits';
+export { isLoopbackBindAddress } from './bind';

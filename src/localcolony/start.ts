@@ -3,6 +3,7 @@ import { crypto } from '../colonies/crypto';
 import { ExecutorState } from '../colonies/types';
 import { GO_ZERO_TIME } from '../colonies/time';
 import { formatNs, nowNs } from './clock';
+import { isLoopbackBindAddress, remoteBindRefusal } from './bind';
 import { startEchoExecutor, startProgressExecutor } from './executors/index';
 import { LocalColonyServer } from './server';
 import type { LocalColonyServerOptions } from './server';
@@ -30,7 +31,9 @@ export interface DemoExecutorHandle {
 export interface StartLocalColonyOptions {
   /** 0 (default) picks a free port. */
   port?: number;
+  /** 127.0.0.1 by default; anything but a loopback address needs `allowRemote` (bind.ts says why). */
   host?: string;
+  allowRemote?: boolean;
   identities?: LocalColonyIdentities;
   /** Register and start the demo executors (echo chat, progress streamer). */
   demo?: boolean;
@@ -38,6 +41,8 @@ export interface StartLocalColonyOptions {
   /** Reuse the state of a previous run (a restart); channels never survive. */
   state?: ColonyState;
   channelLimits?: LocalColonyServerOptions['channelLimits'];
+  /** Caps and timeouts per client (tests shorten the timeouts); defaults in limits.ts. */
+  limits?: LocalColonyServerOptions['limits'];
 }
 
 export interface LocalColony {
@@ -129,7 +134,8 @@ export async function startLocalColony(opts: StartLocalColonyOptions = {}): Prom
     userName: opts.identities?.userName ?? DEV_USER_NAME,
   };
   const host = opts.host ?? '127.0.0.1';
-  const server = new LocalColonyServer({ state: opts.state, log, channelLimits: opts.channelLimits });
+  if (!opts.allowRemote && !isLoopbackBindAddress(host)) throw new Error(remoteBindRefusal(host));
+  const server = new LocalColonyServer({ state: opts.state, log, channelLimits: opts.channelLimits, limits: opts.limits });
   seedIdentities(server, ids);
   await server.listen(opts.port ?? 0, host);
   const base = {
