@@ -5,7 +5,9 @@
 // - the server ends a subscription silently when the process finishes, so the process state is polled;
 // - channels live only in server memory: after a restart the log is shorter (or different), so after every drop
 //   the cursor is checked against the server's log before resuming, or a resume would skip new entries;
-// - a history frame can be too large for one reply; the backlog is then read in pages before subscribing.
+// - a history frame can be too large for one reply; the backlog is then read in pages before subscribing;
+// - a server that ends every subscription at once (a `[]` timeout frame, or none) is asked again after a growing
+//   delay, not in a tight loop.
 
 import type { ColoniesClient } from './client';
 import { isTerminal } from './client';
@@ -39,6 +41,9 @@ export interface ChannelStreamOptions {
   /** Wait after seeing the process finish, for pushes still on the wire. */
   endGraceMs?: number;
 }
+
+/** A subscription that ends sooner than this (and than half its timeout) with nothing new "ended at once". */
+const QUICK_END_MS = 1000;
 
 class ProcessEnded extends Error {
   constructor(readonly state: ProcessState) {
@@ -145,6 +150,10 @@ export class ChannelStream implements Disposable {
   private async run(): Promise<void> {
     const { processId, channel, prvkey } = this.opts;
     let attempt = 0;
+    /** Subscriptions in a row that ended at once with nothing new; the second one and later wait before the next. */
+    let quickEnds = 0;
+    const timeoutSec = this.opts.subscribeTimeoutSec ?? 30;
+    const quickMs = Math.min(QUICK_END_MS, (timeoutSec > 0 ? timeoutSec : 30) * 500);
     this.setStatus({ kind: 'connecting' });
     while (!this.stopped) {
       const sub = new AbortController();
@@ -160,17 +169,22 @@ export class ChannelStream implements Disposable {
           await this.catchUp(sub.signal);
           this.readBacklog = false;
         }
+        const subscribedAt = Date.now();
+        let fresh = 0;
         await this.client.subscribeChannel(processId, channel, prvkey, {
           afterSeq: this.index,
-          timeout: this.opts.subscribeTimeoutSec ?? 30,
+          timeout: timeoutSec,
           signal: sub.signal,
           onSubscribed: () => this.setStatus({ kind: 'live' }),
           callback: (batch) => {
             attempt = 0;
-            this.index += this.accept(batch);
+            const n = this.accept(batch);
+            fresh += n;
+            this.index += n;
           },
         });
         attempt = 0;
+        quickEnds = fresh === 0 && Date.now() - subscribedAt < quickMs ? quickEnds + 1 : 0;
       } catch (err) {
         if (this.stopped) return;
         if (err instanceof ProcessEnded) return this.setStatus({ kind: 'ended', processState: err.state });
@@ -192,6 +206,7 @@ export class ChannelStream implements Disposable {
       // The subscription ran out (or the server ended it silently): renew it unless the process is done.
       const state = await this.processState();
       if (state !== undefined && isTerminal(state)) return this.setStatus({ kind: 'ended', processState: state });
+      if (quickEnds >= 2) await delay(backoffMs(quickEnds - 1, this.opts.backoff), this.stop.signal).catch(() => undefined);
     }
   }
 

@@ -4,6 +4,15 @@ import * as vscode from 'vscode';
 import { documentKind, parsedValue } from './documents';
 import { MANAGE_TRUST_COMMAND, RESTRICTED_SUBMIT_TEXT } from './trust';
 
+/** Where the first non-blank line starts, found line by line (the whole text of a large file is never built here). */
+function firstContent(doc: vscode.TextDocument): vscode.Position {
+  for (let i = 0; i < doc.lineCount; i++) {
+    const line = doc.lineAt(i);
+    if (!line.isEmptyOrWhitespace) return new vscode.Position(i, line.firstNonWhitespaceCharacterIndex);
+  }
+  return new vscode.Position(0, 0);
+}
+
 export class SpecCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -15,7 +24,7 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const kind = documentKind(doc);
     if (!kind) return [];
-    const start = doc.positionAt(Math.max(0, doc.getText().search(/\S/)));
+    const start = firstContent(doc);
     const range = new vscode.Range(start, start);
     if (!vscode.workspace.isTrusted) {
       return [new vscode.CodeLens(range, { title: `$(shield) ${RESTRICTED_SUBMIT_TEXT}`, command: MANAGE_TRUST_COMMAND })];

@@ -1,10 +1,12 @@
 // Shows the pre-submit checks as editor diagnostics while typing, offers the quick fix for `maxexectime: 0`,
 // and keeps the `colonyos.isSpecFile` / `colonyos.isWorkflowFile` context keys in step with the active editor.
+// All of it runs once typing pauses, and only on documents that may be specs (documents.ts, sizeLimits.ts).
 import { modify } from 'jsonc-parser/lib/esm/main.js';
 import * as vscode from 'vscode';
 import { kindFromFileName } from './detect';
-import { documentKind, isJsonDocument, validationScope } from './documents';
+import { documentKind, isJsonDocument, oversizedSpecLength, parsedDocument, validationScope } from './documents';
 import type { IssueFix, SpecIssue } from './issues';
+import { tooLargeToCheckText } from './sizeLimits';
 import { analyzeSpecText } from './validate';
 
 const DEBOUNCE_MS = 250;
@@ -44,10 +46,7 @@ export class SpecDiagnostics implements vscode.Disposable, vscode.CodeActionProv
   constructor() {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d)),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        this.schedule(e.document);
-        if (e.document === vscode.window.activeTextEditor?.document) this.updateContextKeys();
-      }),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
       vscode.window.onDidChangeActiveTextEditor(() => this.updateContextKeys()),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -71,7 +70,25 @@ export class SpecDiagnostics implements vscode.Disposable, vscode.CodeActionProv
       this.clear(doc.uri);
       return;
     }
-    this.showIssues(doc, analyzeSpecText(doc.getText(), doc.fileName).issues);
+    const oversized = oversizedSpecLength(doc);
+    if (oversized !== undefined) {
+      this.showTooLarge(doc, oversized);
+      return;
+    }
+    this.showIssues(doc, this.analyze(doc));
+  }
+
+  private analyze(doc: vscode.TextDocument): SpecIssue[] {
+    return analyzeSpecText(doc.getText(), doc.fileName, { parsed: parsedDocument(doc) }).issues;
+  }
+
+  /** One note instead of the checks: parsing the file on every pause in typing would block the editor. */
+  private showTooLarge(doc: vscode.TextDocument, chars: number): void {
+    const note = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), tooLargeToCheckText(chars), vscode.DiagnosticSeverity.Information);
+    note.source = DIAGNOSTIC_SOURCE;
+    note.code = 'too-large';
+    this.issuesByUri.set(doc.uri.toString(), []);
+    this.collection.set(doc.uri, [note]);
   }
 
   /** Shows issues on the document, whatever its name (a refused submit shows them on any file). */
@@ -83,7 +100,8 @@ export class SpecDiagnostics implements vscode.Disposable, vscode.CodeActionProv
   }
 
   provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
-    const issues = this.issuesByUri.get(doc.uri.toString()) ?? analyzeSpecText(doc.getText(), doc.fileName).issues;
+    // Not checked yet (typing has not paused): check now, if it is a document the checks cover at all.
+    const issues = this.issuesByUri.get(doc.uri.toString()) ?? (validationScope(doc) && oversizedSpecLength(doc) === undefined ? this.analyze(doc) : []);
     const actions: vscode.CodeAction[] = [];
     for (const issue of issues) {
       if (!issue.fix || !toRange(doc, issue).intersection(range)) continue;
@@ -106,7 +124,9 @@ export class SpecDiagnostics implements vscode.Disposable, vscode.CodeActionProv
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        if (!doc.isClosed) this.validate(doc);
+        if (doc.isClosed) return;
+        this.validate(doc);
+        if (doc === vscode.window.activeTextEditor?.document) this.updateContextKeys();
       }, DEBOUNCE_MS),
     );
   }

@@ -1,8 +1,11 @@
-// Which open documents are specs, and which of them this extension validates itself.
+// Which open documents are specs, and which of them this extension validates itself. Documents are parsed only when
+// they may be specs and are small enough (sizeLimits.ts), once per version, whoever asks (diagnostics, CodeLens,
+// context keys).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { detectKind, hasContributedSchema, kindFromFileName, kindFromSchemaId, kindFromValue, type SpecKind } from './detect';
-import { parseJson } from './jsonText';
+import { parseJson, type ParsedJson } from './jsonText';
+import { parseDecision } from './sizeLimits';
 
 export function isJsonDocument(doc: vscode.TextDocument): boolean {
   return doc.languageId === 'json' || doc.languageId === 'jsonc';
@@ -14,9 +17,44 @@ export function fileLabel(doc: vscode.TextDocument): string {
   return vscode.workspace.asRelativePath(doc.uri, false) || path.basename(doc.fileName);
 }
 
+/** Length in UTF-16 characters, without building the text (VS Code keeps the line offsets). */
+export function documentLength(doc: vscode.TextDocument): number {
+  return doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end);
+}
+
+/** A spec by its name or by `colonyos.specFileGlobs`: no content is needed to know it is one. */
+function namedAsSpec(doc: vscode.TextDocument): boolean {
+  return kindFromFileName(doc.fileName) !== undefined || matchesExtraGlobs(doc);
+}
+
+/** The length of a spec file too large to check while typing; undefined for any other document. */
+export function oversizedSpecLength(doc: vscode.TextDocument): number | undefined {
+  if (!isJsonDocument(doc) && !kindFromFileName(doc.fileName)) return undefined;
+  const length = documentLength(doc);
+  return parseDecision({ length, namedAsSpec: namedAsSpec(doc), text: () => '' }) === 'too-large' ? length : undefined;
+}
+
+const parses = new WeakMap<vscode.TextDocument, { version: number; named: boolean; parsed: ParsedJson | undefined }>();
+
+/**
+ * The parse of `doc` for the spec features, at most once per document version; undefined when the document is not
+ * parsed while typing (not JSON, too large, or neither named as a spec nor mentioning a spec's keys).
+ */
+export function parsedDocument(doc: vscode.TextDocument): ParsedJson | undefined {
+  if (!isJsonDocument(doc) && !kindFromFileName(doc.fileName)) return undefined;
+  // The globs can change between two calls on the same version; a new answer then.
+  const named = namedAsSpec(doc);
+  const hit = parses.get(doc);
+  if (hit && hit.version === doc.version && hit.named === named) return hit.parsed;
+  const worth = parseDecision({ length: documentLength(doc), namedAsSpec: named, text: () => doc.getText() }) === 'parse';
+  const parsed = worth ? parseJson(doc.getText()) : undefined;
+  parses.set(doc, { version: doc.version, named, parsed });
+  return parsed;
+}
+
 export function parsedValue(doc: vscode.TextDocument): unknown {
-  const parsed = parseJson(doc.getText());
-  return parsed.syntaxIssues.length === 0 ? parsed.value : undefined;
+  const parsed = parsedDocument(doc);
+  return parsed && parsed.syntaxIssues.length === 0 ? parsed.value : undefined;
 }
 
 /** Spec or workflow by name, `$schema` or content; undefined for other documents. */

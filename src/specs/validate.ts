@@ -5,7 +5,7 @@ import type { FunctionSpec, WorkflowSpec } from '../colonies/types';
 import { toFunctionSpec, toWorkflowSpec, workflowColony, workflowSpecList } from './defaults';
 import { detectKind, kindFromValue, type SpecKind } from './detect';
 import { hasErrors, sortIssues, type SpecIssue } from './issues';
-import { issueAt, nodeAt, parseJson, type JsonPath } from './jsonText';
+import { issueAt, nodeAt, parseJson, type JsonPath, type ParsedJson } from './jsonText';
 import { checkSchema } from './schemaCheck';
 
 export interface SpecAnalysis {
@@ -19,6 +19,8 @@ export interface AnalyzeOptions {
   expect?: SpecKind;
   /** The active profile's colony, to point out spec colonies a workflow overrides. */
   activeColony?: string;
+  /** `text` already parsed (the editor's parse of this document version), so it is not parsed twice. */
+  parsed?: ParsedJson;
 }
 
 const KIND_WORDS: Record<SpecKind, string> = { funcspec: 'function spec', workflow: 'workflow' };
@@ -178,7 +180,7 @@ function findCycle(edges: Map<string, string[]>): string[] | undefined {
 
 /** Parses and checks a document. `fileName` drives detection by name (*.colonyos.json, *.workflow.json, …). */
 export function analyzeSpecText(text: string, fileName: string, options: AnalyzeOptions = {}): SpecAnalysis {
-  const parsed = parseJson(text);
+  const parsed = options.parsed ?? parseJson(text);
   if (parsed.syntaxIssues.length > 0 || !parsed.root) {
     return { kind: options.expect ?? detectKind(fileName, undefined), value: undefined, issues: parsed.syntaxIssues };
   }

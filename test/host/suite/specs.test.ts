@@ -65,6 +65,21 @@ suite('specs', function () {
     await eventually('the diagnostics to go with the setting', () => (messages(uri, 'ColonyOS').length === 0 ? true : undefined));
   });
 
+  test('a spec file too large to check while typing gets one note instead of the checks, and keeps its Submit lens', async () => {
+    const uri = workspaceFile('big.colonyos.json');
+    created.push(uri);
+    const spec = { funcname: 'big', conditions: { executortype: 'echo' }, kwargs: { data: 'x'.repeat(700_000) }, chanels: ['chat'] };
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(spec, null, 2)));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const found = await eventually('the size note', () => {
+      const m = messages(uri, 'ColonyOS');
+      return m.length > 0 ? m : undefined;
+    });
+    assert.deepEqual(found, ['This file is 684 KB: ColonyOS checks spec files while you type only up to 512 KB. Submitting it still checks it in full.']);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    assert.deepEqual(lenses.map((l) => l.command?.command), ['colonyos.submit']);
+  });
+
   test('CodeLenses above a spec and a workflow', async () => {
     const lenses = async (name: string) => {
       const doc = await vscode.workspace.openTextDocument(workspaceFile(name));

@@ -258,6 +258,28 @@ describe('colonies/stream and session (purpose-built wire server)', function () 
       await server.listen(port);
       await until(() => s.status.kind === 'live', 'live');
     });
+
+    it('waits longer and longer before resubscribing when the server ends every subscription at once', async () => {
+      let live = false;
+      const at: number[] = [];
+      server.api = () => ({ value: { processid: 'p', state: 1, prioritytime: 0 } });
+      server.socket = (_r, ws) => {
+        at.push(Date.now());
+        if (live) ws.send(frame('subscribechannelmsg', [wireEntry('a', 1, 'at last')]));
+        else ws.send(frame('subscribechannelmsg', [])); // "timed out" the moment it began
+      };
+      const { s, got } = stream({ backoff: { initialMs: 200, maxMs: 800 } });
+      s.start();
+      await until(() => at.length >= 6, 'six subscriptions');
+      // Only lower bounds (a loaded machine makes every gap longer): the first end is retried at once, then each
+      // wait is the backoff of the ends so far, ±20 %: 200, 400, 800, 800 ms.
+      const gaps = at.slice(1, 6).map((t, i) => t - at[i]);
+      [0, 160, 320, 640, 640].forEach((min, i) => assert.ok(gaps[i] >= min, `gap ${i + 1} was ${gaps[i]} ms, at least ${min} expected: ${gaps.join(', ')}`));
+      live = true;
+      await until(() => got.length === 1, 'the entry once the server behaves');
+      assert.equal(text(got[0]), 'at last');
+      assert.equal(s.status.kind, 'live');
+    });
   });
 
   describe('ChannelSession', () => {
