@@ -1,4 +1,4 @@
-// WebSocket /pubsub (protocol §5): one signed envelope per subscription, handled in order on each socket.
+// WebSocket /pubsub (docs/protocol.md §5): one signed envelope per subscription, handled in order on each socket.
 // A channel subscription blocks the socket's read loop until it ends; process subscriptions run alongside.
 import type { RawData, WebSocket } from 'ws';
 import { ProcessState } from '../colonies/types';

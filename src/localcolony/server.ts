@@ -30,7 +30,7 @@ export interface ServerStats {
 
 export interface LocalColonyServerOptions {
   state?: ColonyState;
-  /** Tests lower the channel rate limit to exercise it without flooding (defaults: protocol §6). */
+  /** Tests lower the channel rate limit to exercise it without flooding (defaults: docs/protocol.md §6). */
   channelLimits?: Partial<ChannelLimits>;
   log?: (line: string) => void;
 }
