@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs a real VS Code (the server inside the code-server npm package) opened in headless Debian Chromium.
 // Used by the extension-host test tier (scripts/code-host.mjs), the end-to-end tier (test/e2e) and the demo.
-// Only the npm registry and apt are needed; see /work/shared/vscode-host-testing.md for why each step exists.
+// Only the npm registry and apt are needed; README.md ("No internet needed") says why.
 //
 // CLI:
 //   node scripts/vscode-server.mjs install                 ensure apt packages + code-server, print its directory

@@ -40,7 +40,7 @@ export const SET_KEY_ACTION: ErrorAction = { title: 'Set Private Key', command: 
 export const EDIT_CONNECTION_ACTION: ErrorAction = { title: 'Edit Connection', command: 'colonyos.editConnection' };
 export const RETRY_ACTION: ErrorAction = { title: 'Retry', command: 'colonyos.retryConnection' };
 
-/** The explanation for 403 "not a member": the key is valid but nobody registered its id in the colony (P15). */
+/** The explanation for 403 "not a member": the key is valid but nobody registered its id in the colony (docs/protocol.md P15). */
 export function notMemberText(colony: string, myId: string | undefined): string {
   const who = myId ? `The private key of this connection has the id ${myId}` : 'The private key of this connection';
   return (

@@ -77,7 +77,7 @@ export interface ChannelAppendOptions extends CallOptions {
 }
 
 export interface SubscribeChannelOptions extends CallOptions {
-  /** Index into the channel log: the number of entries already held (protocol §6), not a sequence. */
+  /** Index into the channel log: the number of entries already held (docs/protocol.md §6), not a sequence. */
   afterSeq?: number;
   /** Seconds the server keeps the subscription (it ends it with an empty frame). Default 30. */
   timeout?: number;
@@ -250,7 +250,7 @@ export class ColoniesClient {
     return this.rpcVoid('removecolonymsg', { colonyname: colonyName }, prvkey, opts);
   }
 
-  /** The server answers non-members with an empty 200 body (protocol §2.3); that becomes a 403 here. */
+  /** The server answers non-members with an empty 200 body (docs/protocol.md §2.3); that becomes a 403 here. */
   async getColonyStatistics(colonyName: string, prvkey: string, opts?: CallOptions): Promise<Statistics> {
     const value = await this.rpc('getcolonystatsmsg', { colonyname: colonyName }, prvkey, opts);
     if (value === undefined) {
@@ -314,7 +314,7 @@ export class ColoniesClient {
     return normalizeProcess(await this.rpcValue('getprocessmsg', { processid: processId }, prvkey, opts));
   }
 
-  /** Only one filter is applied by the server: executortype, then initiator (a user name), then label (P17). */
+  /** Only one filter is applied by the server: executortype, then initiator (a user name), then label (docs/protocol.md P17). */
   getProcesses(
     colonyName: string,
     count: number,
@@ -373,7 +373,7 @@ export class ColoniesClient {
     return this.rpcVoid('addlogmsg', { processid: processId, message }, prvkey, opts);
   }
 
-  /** `since` is an exact int64 nanosecond timestamp (bigint), so polling never re-delivers a line (P11). */
+  /** `since` is an exact int64 nanosecond timestamp (bigint), so polling never re-delivers a line (docs/protocol.md P11). */
   getLogs(colonyName: string, processId: string, count: number, prvkey: string, query: LogQuery = {}, opts?: CallOptions): Promise<Log[]> {
     const msg = {
       colonyname: colonyName,
@@ -467,7 +467,7 @@ export class ColoniesClient {
     return this.rpcVoid('channelappendmsg', msg, prvkey, opts);
   }
 
-  /** `afterSeq` is an index (entries to skip), `limit` 0 means all (protocol §6). Both parties' entries. */
+  /** `afterSeq` is an index (entries to skip), `limit` 0 means all (docs/protocol.md §6). Both parties' entries. */
   async channelRead(processId: string, channel: string, afterSeq: number, limit: number, prvkey: string, opts?: CallOptions): Promise<ChannelEntry[]> {
     const value = await this.rpc('channelreadmsg', { processid: processId, name: channel, afterseq: afterSeq, limit }, prvkey, opts);
     return toChannelEntries(value);
@@ -524,7 +524,7 @@ export class ColoniesClient {
   /**
    * Subscribes over WebSocket and resolves with every entry received once the subscription ends: at its
    * timeout (the server's empty frame), when `callback` returns false, or, since the server ends it
-   * silently when the process closes (P7), at the timeout plus a grace period.
+   * silently when the process closes (docs/protocol.md P7), at the timeout plus a grace period.
    */
   async subscribeChannel(processId: string, channel: string, prvkey: string, opts: SubscribeChannelOptions = {}): Promise<ChannelEntry[]> {
     const timeout = opts.timeout ?? 30;
@@ -562,7 +562,7 @@ export class ColoniesClient {
   /**
    * Resolves with the process once it is in `state` (immediately if it already is). Rejects with a
    * timeout error when it does not get there in `timeoutSeconds`; the server then drops the socket
-   * with 1006, which is its normal way of ending (P9).
+   * with 1006, which is its normal way of ending (docs/protocol.md P9).
    *
    * For a terminal state the process is read once more before it is returned: a real server signals a successful
    * close with the process as it was before the output was stored, so the frame's `out`, `errors` and times cannot

@@ -5,7 +5,7 @@ import { toBigInt } from './json';
 import { parseTimeNs } from './time';
 import type { ChannelEntry } from './types';
 
-/** Largest decoded payload the server stores per channel message (protocol §6). */
+/** Largest decoded payload the server stores per channel message (docs/protocol.md §6). */
 export const MAX_CHANNEL_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 export function payloadBytes(payload: string | Uint8Array): Uint8Array {
@@ -57,7 +57,7 @@ export function toChannelEntries(value: unknown): ChannelEntry[] {
   return value.map(toChannelEntry);
 }
 
-/** The server's per-subscriber overflow marker, not a log entry (protocol §5.3). */
+/** The server's per-subscriber overflow marker, not a log entry (docs/protocol.md §5.3). */
 export function isOverflowMarker(entry: ChannelEntry): boolean {
   return entry.error !== '';
 }
@@ -65,7 +65,7 @@ export function isOverflowMarker(entry: ChannelEntry): boolean {
 /** Keys longer than this (a server sending huge ids or times) are shortened to a prefix and a hash. */
 const MAX_KEY_CHARS = 512;
 
-/** Identity of an entry across history frames, pushes and re-subscriptions (protocol §5.3). */
+/** Identity of an entry across history frames, pushes and re-subscriptions (docs/protocol.md §5.3). */
 export function entryKey(entry: ChannelEntry): string {
   const key = `${entry.senderid}\u0000${entry.sequence}\u0000${entry.timestamp}`;
   return key.length <= MAX_KEY_CHARS ? key : `${key.slice(0, 200)}\u0000#${keyHash(key)}`;

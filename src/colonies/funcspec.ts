@@ -1,5 +1,5 @@
 // A FunctionSpec with every field present. Omitted numeric fields would take Go zero values on the server,
-// and `maxexectime: 0` fails a process about a second after assignment (protocol §8, P13), so the time
+// and `maxexectime: 0` fails a process about a second after assignment (docs/protocol.md §8, P13), so the time
 // limits default to -1 (no limit) like the ColonyOS CLI.
 
 import type { Conditions, Filesystem, FunctionSpec, GPU } from './types';

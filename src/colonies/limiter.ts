@@ -1,4 +1,4 @@
-// Caps concurrent requests per server (protocol P1: a real server deadlocks under ~100 concurrent RPCs).
+// Caps concurrent requests per server (docs/protocol.md P1: a real server deadlocks under ~100 concurrent RPCs).
 // The cap is per origin and shared by every client in the process, so two clients pointing at the same
 // server can never add up to more than the cap. Each client may additionally hold itself to a lower cap.
 

@@ -1,5 +1,5 @@
 // One WebSocket to /pubsub carrying one subscription. Every subscription gets its own socket because a
-// process-subscription timeout closes the whole socket (protocol P9). Ending a subscription terminates its
+// process-subscription timeout closes the whole socket (docs/protocol.md P9). Ending a subscription terminates its
 // socket at once (no close frame, nothing to wait for).
 
 import WebSocket from 'ws';

@@ -32,7 +32,7 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The server's per-process channel rate limit (500 `rate limit exceeded`, protocol §6). */
+/** The server's per-process channel rate limit (500 `rate limit exceeded`, docs/protocol.md §6). */
 export function isRateLimited(err: unknown): boolean {
   return err instanceof ColoniesError && err.status === 500 && err.message === 'rate limit exceeded';
 }

@@ -1,5 +1,5 @@
 // Keeps one channel subscription alive across subscription timeouts, dropped sockets and server restarts,
-// delivering every entry exactly once. Why each piece exists (protocol §5.3, §6):
+// delivering every entry exactly once. Why each piece exists (docs/protocol.md §5.3, §6):
 // - the resume cursor is an index into the server's log (entries held), never a sequence number;
 // - the history frame and live pushes can overlap, so entries are de-duplicated by (sender, sequence, time);
 // - the server ends a subscription silently when the process finishes, so the process state is polled;

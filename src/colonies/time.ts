@@ -1,5 +1,5 @@
 // Go's zero time comes back as "0001-01-01T00:00:00Z" or in local mean time such as
-// "0001-01-01T01:12:12+01:12" (protocol P12): any year <= 1 means "unset".
+// "0001-01-01T01:12:12+01:12" (docs/protocol.md P12): any year <= 1 means "unset".
 
 export function isZeroTime(value: string | undefined | null): boolean {
   if (!value) return true;

@@ -1,4 +1,4 @@
-// Shapes use the ColonyOS JSON field names exactly (protocol file §3).
+// Shapes use the ColonyOS JSON field names exactly (docs/protocol.md §3).
 
 export enum ProcessState {
   WAITING = 0,

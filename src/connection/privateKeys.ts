@@ -1,4 +1,4 @@
-// Private keys live only in SecretStorage (DESIGN practice 10), one per server identity (scheme, host, port, colony),
+// Private keys live only in SecretStorage (docs/architecture.md, Practices), one per server identity (scheme, host, port, colony),
 // behind this typed wrapper. A profile's display name never selects a key: any settings file can reuse a name.
 import * as vscode from 'vscode';
 import { validatePrivateKey } from '../colonies/crypto';

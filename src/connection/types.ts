@@ -1,4 +1,4 @@
-// The connection service contract (contracts.md): one active profile, one shared client, a probed state.
+// The connection service contract (docs/architecture.md, Layers): one active profile, one shared client, a probed state.
 import type * as vscode from 'vscode';
 import type { ColoniesClient } from '../colonies/index';
 

@@ -1,4 +1,4 @@
-// The server's validator (protocol §7): server owner, colony owner and colony membership, with its exact texts.
+// The server's validator (docs/protocol.md §7): server owner, colony owner and colony membership, with its exact texts.
 import { ExecutorState } from '../colonies/types';
 import { forbidden } from './errors';
 import type { ColonyState } from './state';

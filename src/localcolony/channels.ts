@@ -1,4 +1,4 @@
-// Process channels (protocol §6): in-memory logs keyed `<processid>_<name>`, two parties, client-chosen
+// Process channels (docs/protocol.md §6): in-memory logs keyed `<processid>_<name>`, two parties, client-chosen
 // sequences kept in the server's sort order, a per-process token bucket, and push subscribers.
 import { formatNs, nowNs } from './clock';
 

@@ -1,4 +1,4 @@
-// POST /api: the server's order of checks (protocol §2.2) and the handler registry.
+// POST /api: the server's order of checks (docs/protocol.md §2.2) and the handler registry.
 import type { ChannelRouter } from './channels';
 import type { Controller } from './controller';
 import { decodePayload, errorReply, parseEnvelope, PANIC_REPLY, recoverCaller } from './envelope';

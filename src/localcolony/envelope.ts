@@ -1,4 +1,4 @@
-// Request envelopes and reply envelopes, byte for byte as the server writes them (protocol §2.2, §2.3).
+// Request envelopes and reply envelopes, byte for byte as the server writes them (docs/protocol.md §2.2, §2.3).
 import { recoverId } from '../colonies/crypto';
 import { stringifyJson } from '../colonies/json';
 import { GoJsonError, goBase64, goUnmarshal, isPrintable } from './gojson';

@@ -1,4 +1,4 @@
-// Process events, as the server's event handler routes them (protocol §4.6, §5.1, §5.2, pitfall P4, §11):
+// Process events, as the server's event handler routes them (docs/protocol.md §4.6, §5.1, §5.2, P4):
 // listeners are keyed by target = executortype + state + location. A signal reaches every listener bound to that
 // process id, and exactly ONE general listener (assign long-polls and subscribeprocessesmsg), round-robin.
 // Which one depends on every registration before it: ids come from one counter shared by all registrations and

@@ -1,4 +1,4 @@
-// HTTP routing as the server's gin setup answers (protocol §2.1): POST /api, GET /health, /pubsub upgrades,
+// HTTP routing as the server's gin setup answers (docs/protocol.md §2.1): POST /api, GET /health, /pubsub upgrades,
 // CORS defaults, text/plain on every reply.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorReply } from './envelope';

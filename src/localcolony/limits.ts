@@ -2,10 +2,10 @@
 // unbounded memory, sockets or timers. A real ColonyOS server (v1.9.12) bounds less: it reads a request body whole
 // with no size cap and no body timeout (only a 10 s header timeout and a 120 s idle timeout), takes any number of
 // connections and of subscriptions per WebSocket, and caps only what is stored: a channel message's payload at
-// 10 MiB, a channel at 10,000 entries, a channel subscriber's backlog at 10,000 entries (protocol §2.1, §5.3, §6).
+// 10 MiB, a channel at 10,000 entries, a channel subscriber's backlog at 10,000 entries (docs/protocol.md §2.1, §5.3, §6).
 // Every limit below is therefore the local colony's own, chosen so that anything a real server stores still fits.
 
-/** A channel message's payload limit on a real server (protocol §6). */
+/** A channel message's payload limit on a real server (docs/protocol.md §6). */
 export const MAX_CHANNEL_MESSAGE_BYTES = 10 * 1024 * 1024;
 
 /**
@@ -97,7 +97,7 @@ export const LIMIT_STATUS = {
 
 /** One held subscription as the budget sees it. */
 export interface HeldSubscription {
-  /** True once its socket is gone: a process subscription can outlive its socket until its timeout (§11). */
+  /** True once its socket is gone: a process subscription can outlive its socket until its timeout (docs/protocol.md P4). */
   orphaned(): boolean;
   /** Ends it early; the budget has already forgotten it. */
   evict(): void;

@@ -1,4 +1,4 @@
-// WebSocket /pubsub (protocol §5): one signed envelope per subscription, handled in order on each socket.
+// WebSocket /pubsub (docs/protocol.md §5): one signed envelope per subscription, handled in order on each socket.
 // A channel subscription blocks the socket's read loop until it ends; process subscriptions run alongside.
 // A client's close frame is read by that same loop, so it is answered only once every frame before it has
 // been handled: at once on an idle socket or one with process subscriptions, but only when a channel

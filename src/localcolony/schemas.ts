@@ -1,4 +1,4 @@
-// Go struct shapes of what clients send (field names are the JSON keys; see protocol §3 and §4).
+// Go struct shapes of what clients send (field names are the JSON keys; see docs/protocol.md §3 and §4).
 import type { Schema } from './gojson';
 
 const GPU: Schema = { struct: { name: 'string', mem: 'string', count: 'int', nodecount: 'int' } };

@@ -34,7 +34,7 @@ export interface ServerStats {
 
 export interface LocalColonyServerOptions {
   state?: ColonyState;
-  /** Tests lower the channel rate limit to exercise it without flooding (defaults: protocol §6). */
+  /** Tests lower the channel rate limit to exercise it without flooding (defaults: docs/protocol.md §6). */
   channelLimits?: Partial<ChannelLimits>;
   /** What one client may hold (connections, bodies, subscriptions) and how long it may take; defaults in limits.ts. */
   limits?: Partial<LocalColonyLimits>;

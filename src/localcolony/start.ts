@@ -1,4 +1,4 @@
-// startLocalColony(): a running local colony with the well-known ColonyOS development identities (protocol §1.4).
+// startLocalColony(): a running local colony with the well-known ColonyOS development identities (docs/protocol.md §1.4).
 import { crypto } from '../colonies/crypto';
 import { ExecutorState } from '../colonies/types';
 import { GO_ZERO_TIME } from '../colonies/time';

@@ -343,7 +343,7 @@ function functionArgJson(a: GoStruct | null): Record<string, unknown> | null {
 }
 
 export interface ProcessJsonOptions {
-  /** The assign reply shows the exec deadline as it was before assignment (protocol §2.4). */
+  /** The assign reply shows the exec deadline as it was before assignment (docs/protocol.md §2.4). */
   execdeadline?: bigint | undefined;
 }
 
@@ -380,7 +380,7 @@ export function processJson(p: ProcessRec, opts?: ProcessJsonOptions): Record<st
 export interface GraphJsonExtras {
   nodes?: unknown[];
   edges?: unknown[];
-  /** The submit reply was never stored, so its times are all zero (protocol §4.8). */
+  /** The submit reply was never stored, so its times are all zero (docs/protocol.md §4.8). */
   zeroTimes?: boolean;
 }
 

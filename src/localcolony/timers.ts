@@ -1,4 +1,4 @@
-// The server's 1 s timeout loop (protocol §8): exec deadlines (fail or unassign for a retry) and wait deadlines.
+// The server's 1 s timeout loop (docs/protocol.md §8): exec deadlines (fail or unassign for a retry) and wait deadlines.
 import { ProcessState } from '../colonies/types';
 import { nowNs, unixSeconds } from './clock';
 import type { Controller } from './controller';

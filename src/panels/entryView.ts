@@ -121,7 +121,7 @@ export function senderOf(senderId: string, parties: Parties): { sender: SenderKi
 
 /**
  * Builds views incrementally, resolving reply parents. `inreplyto` names a sequence, normally the other party's
- * (protocol §6); the parent is the closest earlier entry with that sequence from another sender, else from the same one.
+ * (docs/protocol.md §6); the parent is the closest earlier entry with that sequence from another sender, else from the same one.
  */
 export class EntryViewBuilder {
   // Latest key per sequence and sender seen so far.
@@ -164,7 +164,7 @@ export class EntryViewBuilder {
   }
 }
 
-/** Year 1 or earlier: Go's zero time in any zone (protocol P12), which means the server set no time. */
+/** Year 1 or earlier: Go's zero time in any zone (docs/protocol.md P12), which means the server set no time. */
 function isGoZeroTime(ts: string): boolean {
   const m = /^(-?\d{1,6})-/.exec(ts);
   return m !== null && Number(m[1]) <= 1;

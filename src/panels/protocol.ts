@@ -162,7 +162,7 @@ export function parseWebviewMessage(raw: unknown): { ok: true; message: WebviewM
       if (!isStr(m.requestId, 100)) return { ok: false, reason: 'send: requestId must be a short string' };
       if (!isStr(m.text, MAX_COMPOSER_CHARS)) return { ok: false, reason: `send: text must be a string of at most ${MAX_COMPOSER_CHARS} characters` };
       if (!SEND_KINDS.includes(m.kind as SendKind)) return { ok: false, reason: 'send: kind must be data, end or error' };
-      // Any integer: the server stores sequences verbatim, negative ones included (protocol §6), and 0 means "no reply".
+      // Any integer: the server stores sequences verbatim, negative ones included (docs/protocol.md §6), and 0 means "no reply".
       if (!isSeq(m.inReplyTo)) return { ok: false, reason: 'send: inReplyTo must be an integer' };
       return { ok: true, message: { type: 'send', requestId: m.requestId, text: m.text, kind: m.kind as SendKind, inReplyTo: m.inReplyTo } };
     case 'savePayload':

@@ -1,4 +1,4 @@
-// Local copies of channel transcripts: the server deletes a channel when its process closes (protocol §6), so this is
+// Local copies of channel transcripts: the server deletes a channel when its process closes (docs/protocol.md §6), so this is
 // the only record afterwards. Plain Node, no `vscode`.
 //
 // File format (JSON Lines, one file per (process, channel), `<channel>.jsonl` beside `<channel>.meta.json`):

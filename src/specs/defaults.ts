@@ -1,5 +1,5 @@
 // Turns a validated document into what goes on the wire, with the defaults the ColonyOS CLI applies
-// (internal/cli `function submit` / `workflow submit`, pkg/core ConvertJSONToFunctionSpec):
+// (github.com/colonyos/colonies: internal/cli `function submit` / `workflow submit`, pkg/core ConvertJSONToFunctionSpec):
 // - an empty conditions.colonyname (or workflow colonyname) becomes the active profile's colony;
 // - maxwaittime and maxexectime of 0 (which is also what an absent key decodes to in Go) become -1.
 // Keys the server does not know are dropped; Go matches keys case-insensitively, so we do too.

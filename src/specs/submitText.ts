@@ -3,7 +3,7 @@ import type { Executor } from '../colonies/types';
 import { ExecutorState } from '../colonies/types';
 import { formatIssue, type SpecIssue } from './issues';
 
-/** What to do about a server error on submit, keyed by the server's own words (protocol §4.5, §4.8). */
+/** What to do about a server error on submit, keyed by the server's own words (docs/protocol.md §4.5, §4.8). */
 export function submitErrorHint(serverMessage: string): string | undefined {
   const m = serverMessage.toLowerCase();
   if (m.includes('priority outside range')) return 'Set "priority" to a whole number between -50000 and 50000.';

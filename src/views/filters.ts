@@ -1,4 +1,4 @@
-// Process filters. The server applies only ONE getprocessesmsg filter (executortype > initiator > label, P17),
+// Process filters. The server applies only ONE getprocessesmsg filter (executortype > initiator > label, docs/protocol.md P17),
 // so we send the most selective one and apply the rest here. No `vscode` import.
 import type { Process } from '../colonies/types';
 

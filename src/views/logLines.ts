@@ -1,7 +1,7 @@
 // Log polling state: bigint-safe `since` cursor and line formatting. No `vscode` import.
 import type { Log } from '../colonies/types';
 
-/** The server caps a log read at 500 (protocol §4.7). */
+/** The server caps a log read at 500 (docs/protocol.md §4.7). */
 export const LOG_PAGE = 500;
 
 export function formatLogLine(log: Log): string {
@@ -17,7 +17,7 @@ export interface LogsClient {
 
 /**
  * Collects the log of one process. `since` is the newest timestamp seen: an exact int64, since a rounded
- * value makes the server send the same lines again (P11).
+ * value makes the server send the same lines again (docs/protocol.md P11).
  */
 export class LogCursor {
   private since = 0n;

@@ -1,11 +1,11 @@
-// The process tree's data: per-state lists, counts, filters, and change events (DESIGN practice 4).
+// The process tree's data: per-state lists, counts, filters, and change events (docs/architecture.md, Practices).
 // No TreeDataProvider logic and no `vscode` import; the provider renders what this holds.
 import { Emitter, type Event } from '../colonies/events';
 import { ProcessState, type Process, type Statistics } from '../colonies/types';
 import { applyFilters, hasFilters, matchesFilters, normalizeFilters, serverFilter, type ProcessFilters, type ServerFilter } from './filters';
 import { STATE_ORDER } from './stateMapping';
 
-/** The server refuses more (protocol §4.5). */
+/** The server refuses more (docs/protocol.md §4.5). */
 export const MAX_PER_STATE = 100;
 
 interface CallOptions {

@@ -1,5 +1,5 @@
 // Watches chosen processes (mine, or opened) with subscribeprocessmsg, one process at a time per watch.
-// Never subscribeprocessesmsg: that one steals wake-ups from executors (P4). No `vscode` import.
+// Never subscribeprocessesmsg: that one steals wake-ups from executors (docs/protocol.md P4). No `vscode` import.
 import { isTerminal } from '../colonies/client';
 import { ColoniesError } from '../colonies/rpc';
 import { ProcessState, type Process } from '../colonies/types';
@@ -19,7 +19,7 @@ export interface ProcessWatcherOptions {
   session: () => Promise<WatchSession>;
   onUpdate: (p: Process) => void;
   onLog?: (message: string) => void;
-  /** Seconds each subscription lasts before it is renewed (the server then drops the socket, P9). */
+  /** Seconds each subscription lasts before it is renewed (the server then drops the socket, docs/protocol.md P9). */
   subscriptionSeconds?: number;
   maxWatched?: number;
   retryDelayMs?: number;

@@ -1,4 +1,4 @@
-// The one refresh manager's timing logic (DESIGN practice 5): poll only while the view is visible and a group
+// The one refresh manager's timing logic (docs/architecture.md, Practices): poll only while the view is visible and a group
 // is expanded, coalesce bursts of requests, never overlap runs, back off after failures. The clock is
 // injected so the policy is unit-tested without real time. No `vscode` import.
 

@@ -54,7 +54,7 @@ export function isMine(process: Process, myId: string | undefined): boolean {
   return !!myId && process.initiatorid === myId;
 }
 
-/** Channel parties are the submitter and the current assignee (protocol §6). */
+/** Channel parties are the submitter and the current assignee (docs/protocol.md §6). */
 export function canUseChannels(process: Process, myId: string | undefined): boolean {
   return !!myId && (process.initiatorid === myId || (process.assignedexecutorid !== '' && process.assignedexecutorid === myId));
 }

@@ -1,4 +1,4 @@
-// The tutorial's chat, across SDKs: a pycolonies client with our demo echo executor, and our client with an
+// The channels tutorial's (docs/protocol.md §12) chat, across SDKs: a pycolonies client with our demo echo executor, and our client with an
 // echo executor written with pycolonies. Same assertions on the local colony and on a real server.
 
 import { strict as assert } from 'node:assert';
@@ -101,7 +101,7 @@ describe(`interop with pycolonies ${PYCOLONIES_VERSION}: chat`, function () {
       assert.equal(p.assignedexecutorid, echo!.executorId);
       assert.deepEqual(p.out, ['Chat ended after 3 messages']);
       assert.deepEqual(p.spec.channels, ['chat']);
-      // pycolonies' func_spec() sends `kwargs: null`; a real server answers with {} (protocol §11).
+      // pycolonies' func_spec() sends `kwargs: null`; a real server answers with {} (docs/protocol.md P24).
       assert.deepEqual(submitted.spec, { funcname: 'chat', args: [], kwargs: {}, channels: ['chat'], executortype: echoType } satisfies PySpec);
     });
   });
@@ -143,7 +143,7 @@ describe(`interop with pycolonies ${PYCOLONIES_VERSION}: chat`, function () {
 
       await s.send('', { type: 'end' });
       await c.subscribeProcess(p.processid, ProcessState.SUCCESS, 90, userKey);
-      // A SUCCESS frame may carry the process as it was before the close (protocol §11): read it again.
+      // A SUCCESS frame may carry the process as it was before the close (docs/protocol.md P23): read it again.
       const done = await c.getProcess(p.processid, userKey);
       assert.equal(done.state, ProcessState.SUCCESS);
       assert.equal(done.assignedexecutorid, executorId);

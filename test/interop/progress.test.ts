@@ -1,4 +1,4 @@
-// The tutorial's progress streaming, across SDKs: an executor written with pycolonies streams to our client,
+// The channels tutorial's (docs/protocol.md §12) progress streaming, across SDKs: an executor written with pycolonies streams to our client,
 // and our demo progress executor streams to a pycolonies client. Same assertions on both targets.
 
 import { strict as assert } from 'node:assert';
@@ -47,7 +47,7 @@ describe(`interop with pycolonies ${PYCOLONIES_VERSION}: progress streaming`, fu
       timeout: 120,
       callback: (batch) => {
         for (const e of batch) {
-          if (keys.has(entryKey(e))) continue; // a subscription may repeat an entry at its start (protocol §5.3)
+          if (keys.has(entryKey(e))) continue; // a subscription may repeat an entry at its start (docs/protocol.md §5.3)
           keys.add(entryKey(e));
           seen.push(e);
         }
@@ -60,7 +60,7 @@ describe(`interop with pycolonies ${PYCOLONIES_VERSION}: progress streaming`, fu
     for (const e of seen) assert.equal(e.senderid, registered.executorid);
 
     await c.subscribeProcess(p.processid, ProcessState.SUCCESS, 90, userKey);
-    const done = await c.getProcess(p.processid, userKey); // a SUCCESS frame may be stale (protocol §11)
+    const done = await c.getProcess(p.processid, userKey); // a SUCCESS frame may be stale (docs/protocol.md P23)
     assert.equal(done.state, ProcessState.SUCCESS);
     assert.deepEqual(done.out, ['Complete!']);
     const logs = await c.getLogs(t.colonyName, p.processid, 100, userKey);

@@ -3,7 +3,7 @@
 // may fail (no python3, no venv module, no network); then the tier fails with the reason, it never skips.
 //
 // Why 1.0.25: it is the newest release PyPI serves (`pip index versions pycolonies`) and the first with the
-// channel API (channel_append / channel_read / subscribe_channel) the tutorial's flows need.
+// channel API (channel_append / channel_read / subscribe_channel) the channels tutorial's flows need (docs/protocol.md §12).
 
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';

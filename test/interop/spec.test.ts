@@ -1,5 +1,5 @@
 // Specs another SDK or the CLI may send without `args` / `kwargs` (or with them null): a real server stores and
-// returns them as [] and {} (protocol §11), and pycolonies relies on that, since its model rejects a null
+// returns them as [] and {} (docs/protocol.md P24), and pycolonies relies on that, since its model rejects a null
 // `args` list. An executor written with pycolonies must assign such processes without crashing.
 
 import { strict as assert } from 'node:assert';

@@ -37,7 +37,7 @@ export function shapes(): HostileAppend[] {
   ];
 }
 
-/** The order the panel shows them in: one sender's entries by sequence (protocol §6). */
+/** The order the panel shows them in: one sender's entries by sequence (docs/protocol.md §6). */
 export function shapesInLogOrder(): HostileAppend[] {
   return shapes().sort((a, b) => a.sequence - b.sequence);
 }

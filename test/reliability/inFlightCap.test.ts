@@ -1,4 +1,4 @@
-// 1,000 concurrent calls of mixed kinds from several clients (protocol P1: a real server deadlocks under ~100
+// 1,000 concurrent calls of mixed kinds from several clients (docs/protocol.md P1: a real server deadlocks under ~100
 // concurrent requests): the server must never see more than 16 requests in flight, and every call must succeed.
 // A proxy that holds each request for 20 ms stands in front of the local colony (which answers synchronously, so
 // on its own it never has two requests in flight); its count is what a slow real server would see.

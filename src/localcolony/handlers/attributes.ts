@@ -1,4 +1,4 @@
-// Process attributes (protocol §11): the assigned executor adds them while the process runs; any approved member
+// Process attributes (docs/protocol.md §10): the assigned executor adds them while the process runs; any approved member
 // of the process's colony reads them by id. They are listed in the process's `attributes` after the ENV ones.
 import { ProcessState } from '../../colonies/types';
 import { requireMembership } from '../auth';

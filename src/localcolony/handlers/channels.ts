@@ -1,4 +1,4 @@
-// Channel append / read over HTTP (protocol §4.9, §6).
+// Channel append / read over HTTP (docs/protocol.md §4.9, §6).
 import { ProcessState } from '../../colonies/types';
 import { requireMembership } from '../auth';
 import { ChannelError, entryJson } from '../channels';

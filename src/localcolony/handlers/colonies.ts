@@ -1,4 +1,4 @@
-// Colonies, statistics and version (protocol §4.1, §4.2).
+// Colonies, statistics and version (docs/protocol.md §4.1, §4.2).
 import { ExecutorState, ProcessState } from '../../colonies/types';
 import { requireMembership, membershipError, requireServerOwner } from '../auth';
 import { formatNs, nowNs } from '../clock';

@@ -1,4 +1,4 @@
-// The function registry (protocol §11): executors register the functions they serve; members list them. The
+// The function registry (docs/protocol.md §10): executors register the functions they serve; members list them. The
 // statistics are folded in by the controller when a process of that function closes successfully.
 import { requireMembership } from '../auth';
 import { newId } from '../clock';

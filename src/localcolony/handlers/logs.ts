@@ -1,4 +1,4 @@
-// Process logs (protocol §4.7): assignee-only writes; reads with SQL LIMIT semantics and bigint timestamps.
+// Process logs (docs/protocol.md §4.7): assignee-only writes; reads with SQL LIMIT semantics and bigint timestamps.
 import { ProcessState } from '../../colonies/types';
 import { requireMembership } from '../auth';
 import { nowNs } from '../clock';

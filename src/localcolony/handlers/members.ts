@@ -1,4 +1,4 @@
-// Executors and users (protocol §4.3, §4.4).
+// Executors and users (docs/protocol.md §4.3, §4.4).
 import { ExecutorState } from '../../colonies/types';
 import { GO_ZERO_TIME } from '../../colonies/time';
 import { requireColonyOwner, requireMembership } from '../auth';

@@ -1,4 +1,4 @@
-// Processes: submit, read, list, cancel, remove, assign, close, fail, output, pause (protocol §4.5–§4.7).
+// Processes: submit, read, list, cancel, remove, assign, close, fail, output, pause (docs/protocol.md §4.5–§4.7).
 import { ProcessState } from '../../colonies/types';
 import { membershipError, requireColonyOwner, requireMembership } from '../auth';
 import { nowNs, SECOND_NS } from '../clock';

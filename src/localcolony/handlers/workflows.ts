@@ -1,4 +1,4 @@
-// Workflows / process graphs (protocol §4.8).
+// Workflows / process graphs (docs/protocol.md §4.8).
 import { ProcessState } from '../../colonies/types';
 import { requireColonyOwner, requireMembership } from '../auth';
 import { def } from '../dispatch';

@@ -3,7 +3,7 @@ import { crypto } from '../../../src/colonies/crypto';
 import { postRaw, rawRequest, signedEnvelope, startTestColony } from './helpers';
 import type { TestColony } from './helpers';
 
-// Vectors captured from the Go CLI (protocol §1.4).
+// Vectors captured from the Go CLI (docs/protocol.md §1.4).
 const GET_COLONIES_PAYLOAD = 'eyJtc2d0eXBlIjoiZ2V0Y29sb25pZXNtc2cifQ==';
 const GET_COLONIES_SIG = '3cf5209e35d24048f67652cb354ded5bed0d56bdce9cab433646942a47760353283e65a2cb764e22d9efa37e67a9ba485ade029f1405e5eed13365a82250a87300';
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;

@@ -20,7 +20,7 @@ describe('local colony: WebSocket subscriptions', function () {
   it('process: immediate frame when already in state, a frame per signal, abrupt close (1006) at timeout', async () => {
     const p = await c.submit(funcSpec());
     const ws = await openWs(c.port);
-    // Any key may subscribe, even one that belongs to no colony (P5).
+    // Any key may subscribe, even one that belongs to no colony (docs/protocol.md P5).
     const stranger = crypto.generatePrivateKey();
     ws.send('subscribeprocessmsg', { colonyname: 'ignored', processid: p.processid, executortype: '', state: 2, timeout: 3 }, stranger);
     const ws0 = await openWs(c.port);

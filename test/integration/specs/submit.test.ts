@@ -62,7 +62,7 @@ describe('specs: submitting to the local colony', function () {
     assert.equal(process.spec.maxwaittime, -1);
     assert.deepEqual(process.spec.channels, ['chat']);
     assert.equal(process.initiatorid, crypto.id(user));
-    // Channels exist from submit (P3): the submitter can read the empty log at once.
+    // Channels exist from submit (docs/protocol.md P3): the submitter can read the empty log at once.
     assert.deepEqual(await client.channelRead(process.processid, 'chat', 0, 10, user), []);
   });
 
@@ -73,7 +73,7 @@ describe('specs: submitting to the local colony', function () {
     const submitted = await client.submitFuncSpec(spec, user);
     const assigned = await client.assign('dev', 5, execKey);
     assert.equal(assigned.processid, submitted.processid);
-    // The server's timeout loop runs every second; after 1.5 s a 0 limit would have failed it (P13).
+    // The server's timeout loop runs every second; after 1.5 s a 0 limit would have failed it (docs/protocol.md P13).
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal((await client.getProcess(submitted.processid, user)).state, ProcessState.RUNNING);
     await client.close(submitted.processid, [], execKey);
@@ -136,7 +136,7 @@ describe('specs: submitting to the local colony', function () {
   });
 
   it('what our validation refuses, the server refuses too, and the message keeps its words with a hint', async () => {
-    // Bypass our checks to show they match the server's (protocol §4.5, §4.8).
+    // Bypass our checks to show they match the server's (docs/protocol.md §4.5, §4.8).
     const badDeps = toWorkflowSpec(JSON.parse(read('specs/broken/workflow-unknown-dependency.workflow.json')), 'dev');
     const depErr = await client.submitWorkflowSpec(badDeps, user).then(() => undefined, (e: unknown) => e);
     assert.ok(depErr instanceof ColoniesError, String(depErr));

@@ -1,4 +1,4 @@
-"""The tutorial's chat client, written with pycolonies: submit a spec with a `chat` channel, send each message,
+"""The channels tutorial's (docs/protocol.md §12) chat client, written with pycolonies: submit a spec with a `chat` channel, send each message,
 wait for the executor's reply to it (subscribe_channel from the entries already consumed), read the whole
 transcript, send `end`, and wait for the process to succeed.
 
@@ -34,7 +34,7 @@ def main():
     emit("submitted", processid=pid, initiatorid=process.initiatorid, myid=me, state=process.state, spec=spec_json(process))
 
     seen = set()
-    consumed = 0  # entries of the log already read: the next subscription's after_seq (an index, protocol §6)
+    consumed = 0  # entries of the log already read: the next subscription's after_seq (an index, docs/protocol.md §6)
     for seq, text in enumerate(messages, start=1):
         client.channel_append(pid, CHANNEL, seq, text, prvkey)
         emit("sent", sequence=seq, text=text)

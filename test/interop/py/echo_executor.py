@@ -1,4 +1,4 @@
-"""The tutorial's chat executor, written with pycolonies: register, assign one process, follow its `chat`
+"""The channels tutorial's (docs/protocol.md §12) chat executor, written with pycolonies: register, assign one process, follow its `chat`
 channel with subscribe_channel, answer every message from the other party with "You said: <text>" as a
 reply (inreplyto = its sequence, own counter from 1), and close the process successfully on `end`.
 

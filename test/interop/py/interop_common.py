@@ -137,11 +137,11 @@ TERMINAL = {2: "SUCCESS", 3: "FAILED", 4: "CANCELLED"}
 def follow_channel(client, processid, channel, prvkey, callback, timeout, after_seq=0, grace=3.0):
     """pycolonies' subscribe_channel, watched from this thread while it runs in another.
 
-    - The server ends a channel subscription silently when the process closes (protocol P7) and pycolonies then
+    - The server ends a channel subscription silently when the process closes (docs/protocol.md P7) and pycolonies then
       blocks in recv() for ever: this thread polls the process state, and a process that ends under a live
       subscription is an error.
     - Once the callback has said stop, pycolonies closes the socket and waits (websocket-client: 3 s) for a close
-      reply a real server never sends (protocol §11): that wait is left to the background thread.
+      reply a real server never sends (docs/protocol.md P25): that wait is left to the background thread.
     Returns when the callback returns False or the subscription ends (the server's empty frame at `timeout`).
     """
     outcome = {}
@@ -199,5 +199,5 @@ def run(main, limit_seconds):
     signal.alarm(0)
     emit("exit")
     sys.stdout.flush()
-    # websocket-client may leave a close handshake waiting on a server that never answers it (protocol §11).
+    # websocket-client may leave a close handshake waiting on a server that never answers it (docs/protocol.md P25).
     os._exit(0)

@@ -1,4 +1,4 @@
-"""The tutorial's progress streamer, written with pycolonies: register, assign one process, append
+"""The channels tutorial's (docs/protocol.md §12) progress streamer, written with pycolonies: register, assign one process, append
 "Progress: N%" every 10 % to its `progress` channel (and as a log line), then "Complete!" typed `end`,
 then close the process with ["Complete!"].
 

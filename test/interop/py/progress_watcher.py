@@ -1,4 +1,4 @@
-"""The tutorial's progress monitor, written with pycolonies: submit a spec with a `progress` channel, follow it
+"""The channels tutorial's (docs/protocol.md §12) progress monitor, written with pycolonies: submit a spec with a `progress` channel, follow it
 with subscribe_channel until an entry typed `end`, wait for the process to succeed, and read its log.
 
 Events: submitted, entry (one per channel entry), finished, logs (then exit).
@@ -42,7 +42,7 @@ def main():
                 return False
         return True
 
-    # The submitter may subscribe before the process is assigned: channels exist from submit (protocol §6).
+    # The submitter may subscribe before the process is assigned: channels exist from submit (docs/protocol.md §6).
     follow_channel(client, pid, CHANNEL, prvkey, on_progress, opts.stream_timeout)
     if not ended:
         raise TimeoutError(f"no end entry within {opts.stream_timeout} s")

@@ -3,7 +3,7 @@ import { Crypto, CryptoError, isValidPrivateKey, recoverId, validatePrivateKey }
 
 const c = new Crypto();
 
-// Protocol §1.4: ids from the Go CLI.
+// docs/protocol.md §1.4: ids from the Go CLI.
 const ID_VECTORS: Array<[string, string]> = [
   ['fcc79953d8a751bf41db661592dc34d30004b1a651ffa0725b03ac227641499d', '039231c7644e04b6895471dd5335cf332681c54e27f81fac54f9067b3f2c0103'],
   ['ba949fa134981372d6da62b6a56f336ab4d843b22c02a4257dcf7d0d73097514', '4787a5071856a4acf702b2ffcea422e3237a679c681314113d86139461290cf4'],
@@ -13,7 +13,7 @@ const ID_VECTORS: Array<[string, string]> = [
   ['0000000000000000000000000000000000000000000000000000000000000001', '2036f5bc759cfb3589fb4e2342bc9b3c843c5ef27dc8ded538de328a7567089b'],
 ];
 
-// Protocol §1.4: signatures captured from the Go CLI plus the pycolonies vector.
+// docs/protocol.md §1.4: signatures captured from the Go CLI plus the pycolonies vector.
 const SIG_VECTORS: Array<{ key: string; message: string; signature: string; signer: string }> = [
   {
     key: 'fcc79953d8a751bf41db661592dc34d30004b1a651ffa0725b03ac227641499d',
