@@ -1,4 +1,4 @@
-// Who gets the wake-up when a process is submitted (protocol §5.2, P4, §11), asserted step by step and with the
+// Who gets the wake-up when a process is submitted (docs/protocol.md §5.2, P4), asserted step by step and with the
 // same winners on the local colony and on a real server. A submit wakes every listener bound to that process and
 // exactly ONE general listener of its target (executortype + state + location): an assign long-poll or a
 // subscribeprocessesmsg subscription. The one is chosen round-robin over the target's listener ids, which one

@@ -1,5 +1,5 @@
 // The local colony's event hub picks the one general listener a signal wakes exactly as a real server does
-// (protocol §11). test/integration/wakeups.test.ts checks whole scenarios against both; this pins the rules
+// (docs/protocol.md P4). test/integration/wakeups.test.ts checks whole scenarios against both; this pins the rules
 // that a real server only shows by chance: ids ordered as strings, and registrations with their own lifetime.
 import { strict as assert } from 'node:assert';
 import { EventHub } from '../../../src/localcolony/events';

@@ -43,7 +43,7 @@ const SIG_VECTORS: Array<{ key: string; message: string; signature: string; sign
 ];
 
 describe('colonies/crypto', () => {
-  describe('ids (protocol §1.4)', () => {
+  describe('ids (docs/protocol.md §1.4)', () => {
     for (const [key, id] of ID_VECTORS) {
       it(`id of ${key.slice(0, 8)}… is ${id.slice(0, 8)}…`, () => {
         assert.equal(c.id(key), id);
@@ -52,7 +52,7 @@ describe('colonies/crypto', () => {
     }
   });
 
-  describe('signatures (protocol §1.4)', () => {
+  describe('signatures (docs/protocol.md §1.4)', () => {
     for (const v of SIG_VECTORS) {
       it(`signs ${v.message.slice(0, 16)}… byte for byte and recovers ${v.signer.slice(0, 8)}…`, () => {
         assert.equal(c.sign(v.message, v.key), v.signature);
@@ -84,7 +84,7 @@ describe('colonies/crypto', () => {
     });
   });
 
-  describe('server-side recovery errors (protocol §1.3)', () => {
+  describe('server-side recovery errors (docs/protocol.md §1.3)', () => {
     const msg = SIG_VECTORS[0].message;
     it('empty signature → Invalid signature length', () => {
       assert.throws(() => recoverId(msg, ''), { message: 'Invalid signature length' });
