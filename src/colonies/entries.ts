@@ -4,6 +4,7 @@ import { ColoniesError, ColoniesTransportError, decodeBase64 } from './rpc';
 import { toBigInt } from './json';
 import { parseTimeNs } from './time';
 import type { ChannelEntry } from './types';
+import { hashText } from './hash';
 
 /** Largest decoded payload the server stores per channel message (docs/protocol.md §6). */
 export const MAX_CHANNEL_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -68,19 +69,7 @@ const MAX_KEY_CHARS = 512;
 /** Identity of an entry across history frames, pushes and re-subscriptions (docs/protocol.md §5.3). */
 export function entryKey(entry: ChannelEntry): string {
   const key = `${entry.senderid}\u0000${entry.sequence}\u0000${entry.timestamp}`;
-  return key.length <= MAX_KEY_CHARS ? key : `${key.slice(0, 200)}\u0000#${keyHash(key)}`;
-}
-
-/** Two 32-bit FNV-1a variants: 64 bits, so distinct long keys stay distinct in practice. */
-function keyHash(s: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x050c5d1f;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 16777619) >>> 0;
-    h2 = Math.imul(h2 ^ c, 2246822519) >>> 0;
-  }
-  return `${h1.toString(16)}${h2.toString(16)}`;
+  return key.length <= MAX_KEY_CHARS ? key : `${key.slice(0, 200)}\u0000#${hashText(key)}`;
 }
 
 /** The server's log order: one sender by sequence, different senders by receive time. */

@@ -1,6 +1,6 @@
 // The local colony's in-memory database: records plus the Go-shaped JSON each renders to.
 import { ExecutorState, ProcessState } from '../colonies/types';
-import type { Colony, Executor, Process, User } from '../colonies/types';
+import type { Colony, ColonyFunction, Executor, Process, User } from '../colonies/types';
 import { sha3Hex } from '../colonies/crypto';
 import { GO_ZERO_TIME } from '../colonies/time';
 import { formatNs } from './clock';
@@ -47,22 +47,11 @@ export interface AttributeRec {
 }
 
 /** A registered function (addfunctionmsg) with its run statistics, as the server stores it. */
-export interface FunctionRec {
-  functionid: string;
-  executorname: string;
-  executortype: string;
-  colonyname: string;
-  funcname: string;
+/** A registered function as stored: the client's shape with its optional Go fields always present. */
+export interface FunctionRec extends Omit<ColonyFunction, 'description' | 'args' | 'locationname'> {
   description: string;
   /** As sent; `null` when absent (the reply then omits it, like an empty list). */
   args: GoStruct[] | null;
-  counter: number;
-  minwaittime: number;
-  maxwaittime: number;
-  minexectime: number;
-  maxexectime: number;
-  avgwaittime: number;
-  avgexectime: number;
   locationname: string;
 }
 

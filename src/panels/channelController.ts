@@ -2,11 +2,12 @@
 // the conversation with the webview. The vscode panel (channelPanel.ts) only moves messages and shows dialogs, so this
 // runs unchanged in the integration tests against the local colony.
 import { ChannelSession, errorMessage, isTerminal, type ColoniesClient, type StreamStatus } from '../colonies/index';
+import { shortId } from '../base/format';
 import { insertInOrder } from '../colonies/entries';
 import { ColoniesError } from '../colonies/rpc';
 import { PROCESS_STATE_NAMES, ProcessState, type ChannelEntry, type Process } from '../colonies/types';
 import { boundEntry, entryWeight, formatBytes, formatCount } from './entryLimits';
-import { EntryViewBuilder, entryKey, payloadText, shortId, viewWeight, type Parties } from './entryView';
+import { EntryViewBuilder, entryKey, payloadText, viewWeight, type Parties } from './entryView';
 import {
   MAX_MESSAGE_CHARS,
   parseWebviewMessage,

@@ -1,12 +1,12 @@
 // One channel panel: the webview's lifecycle and the editor-side actions (dialogs, clipboard). The conversation logic
 // is in ChannelController, which has no `vscode` import.
 import * as os from 'node:os';
+import { shortId } from '../base/format';
 import * as vscode from 'vscode';
 import { runReported } from '../base/errors';
 import type { ConnectionService } from '../connection/types';
 import { ChannelController } from './channelController';
 import { makeNonce, renderChatHtml } from './chatHtml';
-import { shortId } from './entryView';
 import type { HostMessage, PanelInfo } from './protocol';
 import { transcriptToJsonl, transcriptToMarkdown } from './transcriptExport';
 import type { ChannelLimits, TranscriptStore } from './transcriptStore';

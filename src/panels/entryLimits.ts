@@ -1,6 +1,7 @@
 // Bounds on what an executor or a server can make the channel panel hold. A channel entry arrives with fields of any
 // length (`type` is free text, `senderid`, `timestamp` and `error` come from the server); before the panel keeps,
 // stores, renders or exports one, its fields are cut to these sizes. No `vscode`, no Node.
+import { hashText } from '../colonies/hash';
 import type { ChannelEntry } from '../colonies/types';
 
 /** Longest field kept in memory and in the transcript file (characters); longer ones end in "…" and a hash. */
@@ -10,18 +11,6 @@ export const STORED_FIELD_LIMITS = { senderid: 256, timestamp: 64, type: 256, er
 export const MAX_SHOWN_TYPE = 64;
 /** Longest server error text shown in a row (characters). */
 export const MAX_SHOWN_ERROR = 1000;
-
-/** A 64-bit FNV-1a hash in hex: names a long value that was cut, so two cut values stay apart. */
-export function hashText(s: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x050c5d1f;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 16777619) >>> 0;
-    h2 = Math.imul(h2 ^ c, 2246822519) >>> 0;
-  }
-  return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
-}
 
 /** Lone surrogates become U+FFFD, as the UTF-8 file would make them: a stored entry reads back identical. */
 export function wellFormed(s: string): string {

@@ -3,6 +3,7 @@
 // cut and their control characters made visible, and values a row cannot carry as they are (sequences beyond 2^53,
 // unreadable times) are replaced, with a note on the row saying what was changed. No `vscode`, no Node.
 import { parseTime } from '../colonies/time';
+import { shortId } from '../base/format';
 import type { ChannelEntry } from '../colonies/types';
 import { MAX_SHOWN_ERROR, MAX_SHOWN_TYPE, displayLabel, formatBytes, formatCount, safeSlice, visibleControls } from './entryLimits';
 import { prettyJson } from './jsonPretty';
@@ -20,10 +21,6 @@ const DECODE_AT_ONCE = 1024 * 1024;
 
 export function entryKey(e: Pick<ChannelEntry, 'senderid' | 'sequence' | 'timestamp'>): string {
   return `${e.senderid}:${e.sequence}:${e.timestamp}`;
-}
-
-export function shortId(id: string): string {
-  return id.length > 12 ? id.slice(0, 12) : id;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

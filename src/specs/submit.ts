@@ -1,6 +1,7 @@
 // Submit, Submit & Open Channel, Submit Workflow. What is submitted is the editor's current text, saved or
 // not; it is validated first and nothing is sent while it has errors.
 import * as path from 'node:path';
+import { shortId } from '../base/format';
 import * as vscode from 'vscode';
 import { ColoniesError, PROCESS_STATE_NAMES, ProcessState, type Process, type ProcessGraph } from '../colonies/index';
 import type { FunctionSpec } from '../colonies/types';
@@ -11,7 +12,7 @@ import { fixEdit, type SpecDiagnostics } from './diagnostics';
 import { documentKind, fileLabel } from './documents';
 import { formatIssue, type SpecIssue } from './issues';
 import { findSpecFiles } from './specFiles';
-import { missingExecutorText, shortId, submitFailureText, validationFailureText } from './submitText';
+import { missingExecutorText, submitFailureText, validationFailureText } from './submitText';
 import { prepareSubmission } from './validate';
 import { waitUntilRunning } from './waitRunning';
 import { requireTrustToSubmit } from './trust';

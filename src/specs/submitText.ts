@@ -45,6 +45,3 @@ export function missingExecutorText(executortype: string, colony: string, execut
   return `No approved executor of type "${executortype}" is registered in colony "${colony}": the process waits ${wait}.${pending}`;
 }
 
-export function shortId(id: string): string {
-  return id.length > 12 ? `${id.slice(0, 12)}…` : id;
-}

@@ -1,5 +1,6 @@
 // The Processes view: model, provider, refresh manager, process watches, documents and tree commands.
 import * as vscode from 'vscode';
+import { shortId } from '../base/format';
 import type { Process } from '../colonies/types';
 import { commandRegistrar, UserFacingError } from '../base/errors';
 import { registerProcessActions } from './processActions';
@@ -10,7 +11,7 @@ import { ProcessRefreshManager, type RefreshHooks } from './processRefresh';
 import { ProcessTreeModel, type ModelSession } from './processTreeModel';
 import { ProcessTreeProvider } from './processTreeProvider';
 import { ProcessWatcher } from './processWatcher';
-import { isMine, shortId } from './stateMapping';
+import { isMine } from './stateMapping';
 import { processIdOf, type TreeNode } from './treeNodes';
 import { ProcessState } from '../colonies/types';
 
@@ -129,7 +130,7 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
     if (s.profile && connection.state.kind !== 'connected') await connection.checkConnection();
     const p: Process = await model.locate(processId);
     if (!model.isVisible(p)) {
-      throw new UserFacingError(`Process ${shortId(processId)} is hidden by the current filters.`, [
+      throw new UserFacingError(`Process ${shortId(processId, 8)} is hidden by the current filters.`, [
         { title: 'Clear Filters', command: 'colonyos.clearFilters' },
       ]);
     }
@@ -194,7 +195,7 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
     const id = await connection.myId();
     if (!id) throw new UserFacingError('The active connection has no private key.', [{ title: 'Set Private Key', command: 'colonyos.setPrivateKey' }]);
     await vscode.env.clipboard.writeText(id);
-    vscode.window.setStatusBarMessage(`$(copy) Copied your ColonyOS id ${shortId(id)}…`, 3000);
+    vscode.window.setStatusBarMessage(`$(copy) Copied your ColonyOS id ${shortId(id, 8)}…`, 3000);
   });
 
   registerProcessActions(context, {

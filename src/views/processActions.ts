@@ -1,10 +1,11 @@
 // Process commands from the tree (and from other areas by process id): copy id, cancel, remove, re-run.
 // Destructive ones ask first and say what will happen.
 import * as vscode from 'vscode';
+import { shortId } from '../base/format';
 import { stringifyJson } from '../colonies/json';
 import { ProcessState, type Process } from '../colonies/types';
 import type { ConnectionService } from '../connection/types';
-import { presentState, processLabel, shortId } from './stateMapping';
+import { presentState, processLabel } from './stateMapping';
 import { processIdOf } from './treeNodes';
 import { commandRegistrar, UserFacingError } from '../base/errors';
 
@@ -26,7 +27,7 @@ function requireProcessId(arg: unknown, deps: ProcessActionDeps): string {
 }
 
 function describe(p: Process): string {
-  return `"${processLabel(p)}" (${shortId(p.processid)})`;
+  return `"${processLabel(p)}" (${shortId(p.processid, 8)})`;
 }
 
 export function registerProcessActions(context: vscode.ExtensionContext, deps: ProcessActionDeps): void {
@@ -59,7 +60,7 @@ export function registerProcessActions(context: vscode.ExtensionContext, deps: P
   reg('colonyos.copyProcessId', async (arg?: unknown) => {
     const id = requireProcessId(arg, deps);
     await vscode.env.clipboard.writeText(id);
-    vscode.window.setStatusBarMessage(`$(copy) Copied process id ${shortId(id)}…`, 3000);
+    vscode.window.setStatusBarMessage(`$(copy) Copied process id ${shortId(id, 8)}…`, 3000);
   });
 
   reg('colonyos.cancelProcess', async (arg?: unknown) => {

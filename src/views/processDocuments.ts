@@ -1,6 +1,7 @@
 // Read-only documents on the `colonyos:` scheme: a process's details (JSON, refreshed when it changes) and
 // its logs (following new lines while the process runs).
 import * as vscode from 'vscode';
+import { shortId } from '../base/format';
 import { stringifyJson } from '../colonies/json';
 import type { Process } from '../colonies/types';
 import { describeError } from '../base/errorText';
@@ -8,7 +9,6 @@ import type { ConnectionService } from '../connection/types';
 import { LogCursor, capLogLines, droppedLinesNote, type LogBuffer } from './logLines';
 import { isTerminal } from '../colonies/client';
 import type { ProcessTreeModel } from './processTreeModel';
-import { shortId } from './stateMapping';
 
 export const SCHEME = 'colonyos';
 const LOG_POLL_MS = 2000;
@@ -21,7 +21,7 @@ function safeName(text: string): string {
 
 export function processDocUri(kind: DocKind, processId: string, funcname = 'process'): vscode.Uri {
   const ext = kind === 'details' ? 'json' : 'log';
-  return vscode.Uri.from({ scheme: SCHEME, path: `/${kind}/${safeName(funcname)}-${shortId(processId)}.${ext}`, query: `id=${processId}` });
+  return vscode.Uri.from({ scheme: SCHEME, path: `/${kind}/${safeName(funcname)}-${shortId(processId, 8)}.${ext}`, query: `id=${processId}` });
 }
 
 export function parseDocUri(uri: vscode.Uri): { kind: DocKind; processId: string } | undefined {

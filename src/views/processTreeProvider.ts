@@ -1,5 +1,6 @@
 // Renders the ProcessTreeModel: Colony → state groups (counts) → processes → channels, workflow, logs, details.
 import * as vscode from 'vscode';
+import { shortId } from '../base/format';
 import { ProcessState, type Process } from '../colonies/types';
 import { parseTime } from '../colonies/time';
 import { stringifyJson } from '../colonies/json';
@@ -18,7 +19,6 @@ import {
   processContextValue,
   processDescription,
   processLabel,
-  shortId,
 } from './stateMapping';
 import type { MessageNode, TreeNode } from './treeNodes';
 
@@ -173,8 +173,8 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     }
     if (state.kind === 'unauthorized') {
       return [
-        errorNode('error:unauthorized', state.myId ? `Key ${shortId(state.myId)}… is not a member of "${profile.colonyName}"` : 'Access denied', state.reason, 'lock'),
-        ...(state.myId ? [actionNode('action:copyid', `Copy my id (${shortId(state.myId)}…)`, 'colonyos.copyMyId', 'copy')] : []),
+        errorNode('error:unauthorized', state.myId ? `Key ${shortId(state.myId, 8)}… is not a member of "${profile.colonyName}"` : 'Access denied', state.reason, 'lock'),
+        ...(state.myId ? [actionNode('action:copyid', `Copy my id (${shortId(state.myId, 8)}…)`, 'colonyos.copyMyId', 'copy')] : []),
         actionNode('action:setkey', 'Set Private Key…', 'colonyos.setPrivateKey', 'key'),
         actionNode('action:retry', 'Retry', 'colonyos.retryConnection', 'debug-restart'),
       ];
@@ -263,9 +263,9 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       }
       case 'relative': {
         const rel = this.model.findProcess(node.relativeId);
-        const item = new vscode.TreeItem(rel ? processLabel(rel) : shortId(node.relativeId), vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(rel ? processLabel(rel) : shortId(node.relativeId, 8), vscode.TreeItemCollapsibleState.None);
         item.id = `${node.processId}/${node.relation}/${node.relativeId}`;
-        item.description = `${node.relation} · ${shortId(node.relativeId)}${rel ? ` · ${presentState(rel.state).label.toLowerCase()}` : ''}`;
+        item.description = `${node.relation} · ${shortId(node.relativeId, 8)}${rel ? ` · ${presentState(rel.state).label.toLowerCase()}` : ''}`;
         item.iconPath = new vscode.ThemeIcon(node.relation === 'parent' ? 'arrow-up' : 'arrow-down');
         item.tooltip = `${node.relation === 'parent' ? 'Parent' : 'Child'} process ${node.relativeId}\nClick to reveal it.`;
         item.command = { command: 'colonyos.revealProcess', title: 'Reveal Process', arguments: [node.relativeId] };
@@ -330,7 +330,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   private processItem(processId: string): vscode.TreeItem {
     const p = this.model.findProcess(processId);
     if (!p) {
-      const gone = new vscode.TreeItem(shortId(processId), vscode.TreeItemCollapsibleState.None);
+      const gone = new vscode.TreeItem(shortId(processId, 8), vscode.TreeItemCollapsibleState.None);
       gone.id = processId;
       gone.description = 'no longer listed';
       return gone;
@@ -394,9 +394,9 @@ function processTooltip(p: Process, mine: boolean): vscode.MarkdownString {
   md.appendMarkdown('### ').appendText(processLabel(p)).appendMarkdown('\n\n');
   row('ID', p.processid);
   row('State', presentState(p.state).label);
-  row('Initiator', `${p.initiatorname || '?'} (${shortId(p.initiatorid)}…)${mine ? ' — you' : ''}`);
+  row('Initiator', `${p.initiatorname || '?'} (${shortId(p.initiatorid, 8)}…)${mine ? ' — you' : ''}`);
   row('Executor type', p.spec?.conditions?.executortype);
-  row('Assigned executor', p.assignedexecutorid ? `${shortId(p.assignedexecutorid)}…` : undefined);
+  row('Assigned executor', p.assignedexecutorid ? `${shortId(p.assignedexecutorid, 8)}…` : undefined);
   row('Label', p.spec?.label);
   row('Submitted', fmt(p.submissiontime));
   row('Started', fmt(p.starttime));

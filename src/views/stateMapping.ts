@@ -1,5 +1,6 @@
 // Process state → what the tree shows (label, icon, colour, contextValue). No `vscode` import.
 import { ProcessState, type Process } from '../colonies/types';
+import { shortId } from '../base/format';
 import { parseTime } from '../colonies/time';
 
 export const STATE_ORDER: readonly ProcessState[] = [
@@ -59,10 +60,6 @@ export function canUseChannels(process: Process, myId: string | undefined): bool
   return !!myId && (process.initiatorid === myId || (process.assignedexecutorid !== '' && process.assignedexecutorid === myId));
 }
 
-export function shortId(id: string): string {
-  return id.slice(0, 8);
-}
-
 /** "5 s ago", "3 min ago", "2 h ago", "4 d ago"; times in the future (clock skew) read as "just now". */
 export function relativeTime(date: Date | undefined, nowMs: number): string {
   if (!date) return '';
@@ -94,7 +91,7 @@ export function processLabel(process: Process): string {
 
 /** "1a2b3c4d · echo · 5 s ago" */
 export function processDescription(process: Process, nowMs: number): string {
-  const parts = [shortId(process.processid), process.spec?.conditions?.executortype ?? '', relativeTime(relevantTime(process), nowMs)];
+  const parts = [shortId(process.processid, 8), process.spec?.conditions?.executortype ?? '', relativeTime(relevantTime(process), nowMs)];
   return parts.filter((p) => p).join(' · ');
 }
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ExecutorState, type Executor } from '../../../src/colonies/types';
 import { analyzeSpecText } from '../../../src/specs/validate';
-import { missingExecutorText, shortId, submitFailureText, validationFailureText } from '../../../src/specs/submitText';
+import { missingExecutorText, submitFailureText, validationFailureText } from '../../../src/specs/submitText';
 
 const executor = (executortype: string, state: ExecutorState) => ({ executortype, state }) as Executor;
 
@@ -37,10 +37,5 @@ describe('specs: submit messages', () => {
       missingExecutorText('gpu', 'dev', [executor('gpu', ExecutorState.PENDING)], 60),
       'No approved executor of type "gpu" is registered in colony "dev": the process waits for up to 60 s (maxwaittime), then fails. 1 executor(s) of that type are registered but not approved.',
     );
-  });
-
-  it('shortens ids for notifications', () => {
-    assert.equal(shortId('a'.repeat(64)), `${'a'.repeat(12)}…`);
-    assert.equal(shortId('abc'), 'abc');
   });
 });
