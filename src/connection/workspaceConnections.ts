@@ -2,6 +2,7 @@
 // to say so in the output channel, and, in a trusted workspace, offers once to add a suggested server as the user's
 // own connection: every field shown for confirmation, and the key typed or picked by the user.
 import * as vscode from 'vscode';
+import { Disposable } from '../base/disposable';
 import type { ConnectionProfile } from './types';
 import { uniqueName } from './envImport';
 import { identityKey } from './identity';
@@ -26,10 +27,9 @@ export interface WorkspaceConnectionDeps {
   addConnection(initial: Partial<ConnectionProfile>): Promise<unknown>;
 }
 
-export class WorkspaceConnectionGuard implements vscode.Disposable {
+export class WorkspaceConnectionGuard extends Disposable {
   private current: IgnoredWorkspaceSettings[] = [];
   private readonly logged = new Set<string>();
-  private readonly disposables: vscode.Disposable[] = [];
   private watchers: vscode.Disposable[] = [];
   private scanning: Promise<void> = Promise.resolve();
   private offering = false;
@@ -40,7 +40,8 @@ export class WorkspaceConnectionGuard implements vscode.Disposable {
   readonly onDidScan = this.changeEmitter.event;
 
   constructor(private readonly deps: WorkspaceConnectionDeps) {
-    this.disposables.push(
+    super();
+    this.registerAll(
       vscode.workspace.onDidChangeWorkspaceFolders(() => {
         this.watch();
         void this.rescan();
@@ -159,9 +160,9 @@ export class WorkspaceConnectionGuard implements vscode.Disposable {
     await this.deps.addConnection(initial);
   }
 
-  dispose(): void {
-    for (const w of this.watchers) w.dispose();
-    for (const d of this.disposables) d.dispose();
+  override dispose(): void {
+    for (const w of this.watchers.splice(0)) w.dispose();
+    super.dispose();
   }
 }
 

@@ -2,6 +2,7 @@
 // and keeps the `colonyos.isSpecFile` / `colonyos.isWorkflowFile` context keys in step with the active editor.
 // All of it runs once typing pauses, and only on documents that may be specs (documents.ts, sizeLimits.ts).
 import { modify } from 'jsonc-parser/lib/esm/main.js';
+import { Disposable } from '../base/disposable';
 import * as vscode from 'vscode';
 import { kindFromFileName } from './detect';
 import { documentKind, isJsonDocument, oversizedSpecLength, parsedDocument, validationScope } from './documents';
@@ -36,15 +37,16 @@ export function fixEdit(doc: vscode.TextDocument, fix: IssueFix): vscode.Workspa
   return edit;
 }
 
-export class SpecDiagnostics implements vscode.Disposable, vscode.CodeActionProvider {
+export class SpecDiagnostics extends Disposable implements vscode.CodeActionProvider {
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
   private readonly collection = vscode.languages.createDiagnosticCollection('colonyos-specs');
   private readonly issuesByUri = new Map<string, SpecIssue[]>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly disposables: vscode.Disposable[] = [this.collection];
 
   constructor() {
-    this.disposables.push(
+    super();
+    this.register(this.collection);
+    this.registerAll(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
@@ -147,9 +149,9 @@ export class SpecDiagnostics implements vscode.Disposable, vscode.CodeActionProv
     void vscode.commands.executeCommand('setContext', 'colonyos.isWorkflowFile', kind === 'workflow');
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
   }
 }
