@@ -150,6 +150,7 @@ def follow_channel(client, processid, channel, prvkey, callback, timeout, after_
     def watched(entries):
         keep = callback(entries)
         if keep is False:
+            outcome["stopped"] = True
             done.set()
         return keep
 
@@ -172,7 +173,9 @@ def follow_channel(client, processid, channel, prvkey, callback, timeout, after_
                     f"the process reached {TERMINAL[state]} while subscribed to {channel}: the subscription never ended "
                     "(the server ends it without a frame and pycolonies' subscribe_channel waits for one for ever)"
                 )
-    if "error" in outcome:
+    # Once the callback has said stop, what pycolonies does with the socket (a close that a server may answer by
+    # dropping the connection) is no longer the subscription's outcome.
+    if "error" in outcome and not outcome.get("stopped"):
         raise outcome["error"]
 
 
