@@ -41,6 +41,8 @@ export interface OpenWorkbenchOptions {
   vsix?: string;
   /** Extra environment for the extension host (for example COLONIES_* connection settings). */
   env?: Record<string, string>;
+  /** User settings to start with (for example colonyos.connections). */
+  settings?: Record<string, unknown>;
 }
 
 export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise<Workbench> {
@@ -69,7 +71,7 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
     fs.rmSync(tmp, { recursive: true, force: true });
   };
   try {
-    server = await startServer({ codeServerDir, baseDir, env: options.env, smokeTestDriver: false });
+    server = await startServer({ codeServerDir, baseDir, env: options.env, settings: options.settings, smokeTestDriver: false });
     browser = await launchBrowser();
     const { page } = browser;
     const logs: string[] = [];
