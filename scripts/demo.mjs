@@ -246,7 +246,7 @@ function connectionEnv(colony) {
 
 async function startBrowserWorkbench(opts, codeServerDir, colony, workspace, cleanup) {
   const port = opts.port;
-  setWorkspaceConnection(workspace, undefined);
+  removeWorkspaceConnection(workspace);
   const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'colonyos-demo-'));
   cleanup.push('removed the VS Code server data dir', async () => fs.rmSync(baseDir, { recursive: true, force: true }));
   // The repository as an installed extension, in any browser; no smoke-test driver, so confirmations work.
@@ -257,32 +257,32 @@ async function startBrowserWorkbench(opts, codeServerDir, colony, workspace, cle
 }
 
 /**
- * Puts the demo connection into (or, with `settings` undefined, takes it out of) the demo workspace's settings,
- * keeping anything else there. Workspace values override user settings: the browser demo, which uses user settings
- * so that connections people add there still show, must not find a stale port from an earlier --desktop run.
+ * Takes the demo connection out of the demo workspace's settings (earlier versions wrote it there for --desktop),
+ * keeping anything else there. The extension now ignores, and reports, connections in a workspace's settings.
  */
-function setWorkspaceConnection(workspace, settings) {
+function removeWorkspaceConnection(workspace) {
   const file = path.join(workspace, '.vscode', 'settings.json');
-  let current = {};
+  let current;
   try {
     current = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    if (err.code !== 'ENOENT') say(`rewriting ${file}: ${err.message}`);
+    if (err.code !== 'ENOENT') say(`not touching ${file}: ${err.message}`);
+    return;
   }
   const next = { ...current };
   for (const key of Object.keys(connectionSettings({ port: 0, colonyName: '' }))) delete next[key];
-  Object.assign(next, settings);
-  if (Object.keys(next).length === 0) {
-    fs.rmSync(file, { force: true });
-    return;
-  }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(next, null, 2) + '\n');
+  if (Object.keys(next).length === 0) fs.rmSync(file, { force: true });
+  else fs.writeFileSync(file, JSON.stringify(next, null, 2) + '\n');
 }
 
-/** Desktop VS Code: the connection goes into the demo workspace's settings, never the person's user settings. */
+/**
+ * Desktop VS Code: connections are the person's own (a workspace's settings cannot define one), so the demo does
+ * not touch their user settings either: VS Code starts with the COLONIES_* variables, and the extension offers to
+ * import them (or run "ColonyOS: Import Connection from Environment").
+ */
 function startDesktop(colony, workspace) {
-  setWorkspaceConnection(workspace, connectionSettings(colony));
+  removeWorkspaceConnection(workspace);
+  say('In VS Code, choose "Use Them" when ColonyOS offers the COLONIES_* variables (or run "ColonyOS: Import Connection from Environment").');
   const child = spawn('code', ['--new-window', `--extensionDevelopmentPath=${REPO_ROOT}`, workspace], {
     env: { ...process.env, ...connectionEnv(colony) }, stdio: 'inherit',
   });
