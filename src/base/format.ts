@@ -7,3 +7,23 @@
 export function shortId(id: string, length: 8 | 12 = 12): string {
   return id.slice(0, length);
 }
+
+/**
+ * How long ago `timeMs` was, the same way in the tree and in the chat: "just now", "30 s ago", "5 min ago",
+ * "3 h ago", "4 d ago", then the date. A time more than a minute in the future (a skewed server clock) shows as the
+ * date too; one that cannot be read shows as nothing.
+ */
+export function relativeTime(timeMs: number, nowMs: number): string {
+  if (!Number.isFinite(timeMs)) return '';
+  const s = Math.floor((nowMs - timeMs) / 1000);
+  if (s < -60) return new Date(timeMs).toLocaleDateString();
+  if (s < 5) return 'just now';
+  if (s < 60) return `${s} s ago`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} h ago`;
+  const d = Math.floor(h / 24);
+  if (d < 7) return `${d} d ago`;
+  return new Date(timeMs).toLocaleDateString();
+}

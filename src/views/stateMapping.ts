@@ -1,6 +1,6 @@
 // Process state → what the tree shows (label, icon, colour, contextValue). No `vscode` import.
 import { ProcessState, type Process } from '../colonies/types';
-import { shortId } from '../base/format';
+import { relativeTime, shortId } from '../base/format';
 import { parseTime } from '../colonies/time';
 
 export const STATE_ORDER: readonly ProcessState[] = [
@@ -60,19 +60,6 @@ export function canUseChannels(process: Process, myId: string | undefined): bool
   return !!myId && (process.initiatorid === myId || (process.assignedexecutorid !== '' && process.assignedexecutorid === myId));
 }
 
-/** "5 s ago", "3 min ago", "2 h ago", "4 d ago"; times in the future (clock skew) read as "just now". */
-export function relativeTime(date: Date | undefined, nowMs: number): string {
-  if (!date) return '';
-  const s = Math.floor((nowMs - date.getTime()) / 1000);
-  if (s < 5) return 'just now';
-  if (s < 60) return `${s} s ago`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ago`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h} h ago`;
-  return `${Math.floor(h / 24)} d ago`;
-}
-
 /** The time that matters for the state: submitted for waiting, started for running, ended otherwise. */
 export function relevantTime(process: Process): Date | undefined {
   switch (process.state) {
@@ -91,7 +78,7 @@ export function processLabel(process: Process): string {
 
 /** "1a2b3c4d · echo · 5 s ago" */
 export function processDescription(process: Process, nowMs: number): string {
-  const parts = [shortId(process.processid, 8), process.spec?.conditions?.executortype ?? '', relativeTime(relevantTime(process), nowMs)];
+  const parts = [shortId(process.processid, 8), process.spec?.conditions?.executortype ?? '', relativeTime(relevantTime(process)?.getTime() ?? NaN, nowMs)];
   return parts.filter((p) => p).join(' · ');
 }
 

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { shortId } from '../../../src/base/format';
+import { relativeTime, shortId } from '../../../src/base/format';
+import { relativeTime as chatRelativeTime } from '../../../media/chat/time';
 
 describe('base/format', () => {
   it('shortId: the first 12 characters of an id in text, 8 in the tree, short ids unchanged', () => {
@@ -7,5 +8,20 @@ describe('base/format', () => {
     assert.equal(shortId(id), '0123456789ab');
     assert.equal(shortId(id, 8), '01234567');
     assert.equal(shortId('abc'), 'abc');
+  });
+
+  it('relativeTime: one rule for the tree and the chat', () => {
+    const now = 10_000_000_000;
+    assert.equal(relativeTime(NaN, now), '');
+    assert.equal(relativeTime(now + 5000, now), 'just now');
+    assert.equal(relativeTime(now - 30_000, now), '30 s ago');
+    assert.equal(relativeTime(now - 5 * 60_000, now), '5 min ago');
+    assert.equal(relativeTime(now - 3 * 3600_000, now), '3 h ago');
+    assert.equal(relativeTime(now - 72 * 3600_000, now), '3 d ago');
+    assert.equal(relativeTime(now - 30 * 86400_000, now), new Date(now - 30 * 86400_000).toLocaleDateString());
+    assert.equal(relativeTime(now + 3600_000, now), new Date(now + 3600_000).toLocaleDateString(), 'a skewed clock shows the date');
+    // The chat reads ISO times through the same rule.
+    assert.equal(chatRelativeTime(new Date(now - 30_000).toISOString(), now), '30 s ago');
+    assert.equal(chatRelativeTime('not a time', now), '');
   });
 });
