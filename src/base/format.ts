@@ -27,3 +27,8 @@ export function relativeTime(timeMs: number, nowMs: number): string {
   if (d < 7) return `${d} d ago`;
   return new Date(timeMs).toLocaleDateString();
 }
+
+/** A name for a file the user saves or opens (process and channel names are free text): [A-Za-z0-9._-] only. */
+export function safeFileName(text: string, fallback: string, maxLength = 60): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, maxLength) || fallback;
+}

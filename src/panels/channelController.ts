@@ -2,7 +2,7 @@
 // the conversation with the webview. The vscode panel (channelPanel.ts) only moves messages and shows dialogs, so this
 // runs unchanged in the integration tests against the local colony.
 import { ChannelSession, errorMessage, isTerminal, type ColoniesClient, type StreamStatus } from '../colonies/index';
-import { shortId } from '../base/format';
+import { safeFileName, shortId } from '../base/format';
 import { insertInOrder } from '../colonies/entries';
 import { ColoniesError } from '../colonies/rpc';
 import { PROCESS_STATE_NAMES, ProcessState, type ChannelEntry, type Process } from '../colonies/types';
@@ -309,7 +309,7 @@ export class ChannelController {
         const e = this.byKey.get(m.key);
         if (!e) return this.opts.log.warn(`Channel ${this.label}: no message ${m.key} to save`);
         const ext = payloadText(e.payload) !== undefined ? 'txt' : 'bin';
-        await this.opts.actions.savePayload(e.payload, `${shortId(this.processId)}-${safeFilePart(this.channel)}-${e.sequence}.${ext}`);
+        await this.opts.actions.savePayload(e.payload, `${shortId(this.processId)}-${safeFileName(this.channel, 'channel')}-${e.sequence}.${ext}`);
         return;
       }
       case 'copyMessage': {
@@ -649,8 +649,4 @@ export class ChannelController {
   private track(write: Promise<unknown>): void {
     write.catch((err) => this.opts.log.error(`Channel ${this.label}: could not save the transcript: ${errorMessage(err)}`));
   }
-}
-
-function safeFilePart(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60) || 'channel';
 }

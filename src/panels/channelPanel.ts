@@ -1,7 +1,7 @@
 // One channel panel: the webview's lifecycle and the editor-side actions (dialogs, clipboard). The conversation logic
 // is in ChannelController, which has no `vscode` import.
 import * as os from 'node:os';
-import { shortId } from '../base/format';
+import { safeFileName, shortId } from '../base/format';
 import * as vscode from 'vscode';
 import { runReported } from '../base/errors';
 import type { ConnectionService } from '../connection/types';
@@ -93,7 +93,7 @@ export class ChannelPanel implements vscode.Disposable {
 
   async exportTranscript(): Promise<void> {
     const meta = this.controller.transcriptMeta;
-    const base = `${meta.funcname || 'process'}-${shortId(this.processId)}-${this.channel}`.replace(/[^A-Za-z0-9._-]+/g, '_');
+    const base = safeFileName(`${meta.funcname || 'process'}-${shortId(this.processId)}-${this.channel}`, 'transcript', 200);
     const target = await vscode.window.showSaveDialog({
       title: `Export transcript of #${this.channel}`,
       defaultUri: vscode.Uri.joinPath(defaultDir(), `${base}.md`),

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { detectKind, hasContributedSchema, kindFromFileName, kindFromSchemaId, kindFromValue, type SpecKind } from './detect';
-import { parseJson, type ParsedJson } from './jsonText';
+import { parseJsonDocument, type ParsedJson } from './jsonText';
 import { parseDecision } from './sizeLimits';
 
 export function isJsonDocument(doc: vscode.TextDocument): boolean {
@@ -47,7 +47,7 @@ export function parsedDocument(doc: vscode.TextDocument): ParsedJson | undefined
   const hit = parses.get(doc);
   if (hit && hit.version === doc.version && hit.named === named) return hit.parsed;
   const worth = parseDecision({ length: documentLength(doc), namedAsSpec: named, text: () => doc.getText() }) === 'parse';
-  const parsed = worth ? parseJson(doc.getText()) : undefined;
+  const parsed = worth ? parseJsonDocument(doc.getText()) : undefined;
   parses.set(doc, { version: doc.version, named, parsed });
   return parsed;
 }

@@ -96,7 +96,7 @@ function toPlain(v: unknown): unknown {
   return v;
 }
 
-export function parseJson(text: string): ParsedJson {
+export function parseJsonDocument(text: string): ParsedJson {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: true });
   const syntaxIssues: SpecIssue[] = [];

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { detectKind, kindFromFileName, SPEC_FILE_GLOB, type SpecKind } from './detect';
 import { extraGlobPatterns } from './documents';
-import { parseJson } from './jsonText';
+import { parseJsonDocument } from './jsonText';
 
 const EXCLUDE = '**/{node_modules,.git,dist,out,.vscode-test}/**';
 const MAX_SCANNED = 2000;
@@ -21,7 +21,7 @@ async function kindByContent(uri: vscode.Uri): Promise<SpecKind | undefined> {
     if (stat.size > MAX_CONTENT_BYTES) return undefined;
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    const parsed = parseJson(text);
+    const parsed = parseJsonDocument(text);
     return parsed.syntaxIssues.length === 0 ? detectKind(uri.path, parsed.value) : kindFromFileName(uri.path);
   } catch {
     return undefined;

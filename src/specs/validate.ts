@@ -5,7 +5,7 @@ import type { FunctionSpec, WorkflowSpec } from '../colonies/types';
 import { toFunctionSpec, toWorkflowSpec, workflowColony, workflowSpecList } from './defaults';
 import { detectKind, kindFromValue, type SpecKind } from './detect';
 import { hasErrors, sortIssues, type SpecIssue } from './issues';
-import { issueAt, nodeAt, parseJson, type JsonPath, type ParsedJson } from './jsonText';
+import { issueAt, nodeAt, parseJsonDocument, type JsonPath, type ParsedJson } from './jsonText';
 import { checkSchema } from './schemaCheck';
 
 export interface SpecAnalysis {
@@ -180,7 +180,7 @@ function findCycle(edges: Map<string, string[]>): string[] | undefined {
 
 /** Parses and checks a document. `fileName` drives detection by name (*.colonyos.json, *.workflow.json, …). */
 export function analyzeSpecText(text: string, fileName: string, options: AnalyzeOptions = {}): SpecAnalysis {
-  const parsed = options.parsed ?? parseJson(text);
+  const parsed = options.parsed ?? parseJsonDocument(text);
   if (parsed.syntaxIssues.length > 0 || !parsed.root) {
     return { kind: options.expect ?? detectKind(fileName, undefined), value: undefined, issues: parsed.syntaxIssues };
   }

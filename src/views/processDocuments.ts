@@ -1,7 +1,7 @@
 // Read-only documents on the `colonyos:` scheme: a process's details (JSON, refreshed when it changes) and
 // its logs (following new lines while the process runs).
 import * as vscode from 'vscode';
-import { shortId } from '../base/format';
+import { safeFileName, shortId } from '../base/format';
 import { stringifyJson } from '../colonies/json';
 import type { Process } from '../colonies/types';
 import { describeError } from '../base/errorText';
@@ -15,13 +15,9 @@ const LOG_POLL_MS = 2000;
 
 type DocKind = 'details' | 'logs';
 
-function safeName(text: string): string {
-  return text.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40) || 'process';
-}
-
 export function processDocUri(kind: DocKind, processId: string, funcname = 'process'): vscode.Uri {
   const ext = kind === 'details' ? 'json' : 'log';
-  return vscode.Uri.from({ scheme: SCHEME, path: `/${kind}/${safeName(funcname)}-${shortId(processId, 8)}.${ext}`, query: `id=${processId}` });
+  return vscode.Uri.from({ scheme: SCHEME, path: `/${kind}/${safeFileName(funcname, 'process', 40)}-${shortId(processId, 8)}.${ext}`, query: `id=${processId}` });
 }
 
 export function parseDocUri(uri: vscode.Uri): { kind: DocKind; processId: string } | undefined {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatPath, lineColumn, nodeAt, parseJson } from '../../../src/specs/jsonText';
+import { formatPath, lineColumn, nodeAt, parseJsonDocument } from '../../../src/specs/jsonText';
 
 describe('specs: JSON text and positions', () => {
   it('line and column are 1-based and handle LF, CRLF and CR', () => {
@@ -11,18 +11,18 @@ describe('specs: JSON text and positions', () => {
   });
 
   it('parses strict JSON: comments and trailing commas are errors with positions', () => {
-    const comment = parseJson('{\r\n  /* x */ "a": 1\r\n}');
+    const comment = parseJsonDocument('{\r\n  /* x */ "a": 1\r\n}');
     assert.equal(comment.syntaxIssues.length, 1);
     assert.equal(comment.syntaxIssues[0].line, 2);
     assert.equal(comment.syntaxIssues[0].column, 3);
     assert.match(comment.syntaxIssues[0].message, /Comments are not allowed/);
-    const trailing = parseJson('[1, 2,]');
+    const trailing = parseJsonDocument('[1, 2,]');
     assert.match(trailing.syntaxIssues[0].message, /Trailing comma before "\]"/);
     assert.equal(trailing.syntaxIssues[0].column, 6);
   });
 
   it('words escapes, numbers, quotes and stray text for people', () => {
-    const msg = (t: string) => parseJson(t).syntaxIssues[0]?.message;
+    const msg = (t: string) => parseJsonDocument(t).syntaxIssues[0]?.message;
     assert.equal(msg('{"a": "\\q"}'), 'Invalid escape sequence in a string (use \\", \\\\, \\n, \\t or \\uXXXX).');
     assert.equal(msg('{"a": 1.}'), 'Invalid number "1.".');
     assert.equal(msg("{'a': 1}"), 'Unexpected character "\'": JSON strings and keys use double quotes.');
@@ -31,13 +31,13 @@ describe('specs: JSON text and positions', () => {
   });
 
   it('reports a truncated file at its end', () => {
-    const r = parseJson('{"funcname": "x", "conditions": ');
+    const r = parseJsonDocument('{"funcname": "x", "conditions": ');
     assert.equal(r.syntaxIssues.length, 1);
     assert.match(r.syntaxIssues[0].message, /file ends here/);
   });
 
   it('a valid document has a value and no issues', () => {
-    const r = parseJson('{"a": [1, {"b": "c"}]}');
+    const r = parseJsonDocument('{"a": [1, {"b": "c"}]}');
     assert.deepEqual(r.syntaxIssues, []);
     assert.deepEqual(r.value, { a: [1, { b: 'c' }] });
     assert.equal(nodeAt(r.root, ['a', 1, 'b'])?.value, 'c');
