@@ -1,5 +1,5 @@
 // Find in the channel panel: searches every message of the transcript, not only the rows on screen (the list is
-// virtualized, so VS Code's own find widget would only see those). Pure logic here; main.ts wires the find bar.
+// virtualized, so VS Code's own find widget would only see those). Pure logic here; findBar.ts wires the find bar.
 import type { EntryView } from '../../src/panels/protocol';
 
 export interface FindQuery {
