@@ -35,6 +35,8 @@ export type ProcessSource = 'list' | 'read' | 'watch';
 
 export interface ProcessStoreChange {
   readonly key: string;
+  /** What brought the news: a list poll's holder (the tree model) already placed these rows itself. */
+  readonly source: ProcessSource;
   /** Processes whose stored snapshot changed (after the merge rule). */
   readonly processes: readonly Process[];
   /** Processes the server says do not exist (404) or may not be read by this key (403). */
@@ -175,14 +177,14 @@ export class ProcessStore implements Disposable {
   }
 
   /** Snapshots from a list poll or another read: merged by the monotonic rule, one change event for the batch. */
-  upsert(conn: StoreConnection | string, processes: readonly Process[], _source: ProcessSource = 'list'): void {
+  upsert(conn: StoreConnection | string, processes: readonly Process[], source: ProcessSource = 'list'): void {
     const key = keyOf(conn);
     const changed: Process[] = [];
     for (const p of processes) {
       const merged = this.merge(key, p);
       if (merged) changed.push(merged);
     }
-    if (changed.length > 0) this.fire({ key, processes: changed, gone: [] });
+    if (changed.length > 0) this.fire({ key, source: source, processes: changed, gone: [] });
   }
 
   /** Forgets a process (deleted by the user); a watch on it stops. */
@@ -210,7 +212,7 @@ export class ProcessStore implements Disposable {
     const reading = (async () => {
       try {
         const p = await conn.client.getProcess(processId, conn.prvkey, { signal: opts.signal });
-        this.accept(conn.key, p);
+        this.accept(conn.key, p, 'read');
         return this.get(conn.key, processId) ?? p;
       } catch (err) {
         if (isGoneError(err)) this.markGone(conn.key, processId, errorMessage(err));
@@ -304,9 +306,9 @@ export class ProcessStore implements Disposable {
     return p;
   }
 
-  private accept(key: string, p: Process): void {
+  private accept(key: string, p: Process, source: ProcessSource): void {
     const merged = this.merge(key, p);
-    if (merged) this.fire({ key, processes: [merged], gone: [] });
+    if (merged) this.fire({ key, source, processes: [merged], gone: [] });
   }
 
   private markGone(key: string, processId: string, reason: string): void {
@@ -314,7 +316,7 @@ export class ProcessStore implements Disposable {
     this.stopLoop(e);
     if (e.gone === reason) return;
     e.gone = reason;
-    this.fire({ key, processes: [], gone: [{ processId, reason }] });
+    this.fire({ key, source: 'read', processes: [], gone: [{ processId, reason }] });
   }
 
   private fire(change: ProcessStoreChange): void {
@@ -347,7 +349,7 @@ export class ProcessStore implements Disposable {
       }
       if (signal.aborted) return;
       failures = 0;
-      this.accept(conn.key, current);
+      this.accept(conn.key, current, 'watch');
       const known = e.process ?? current;
       if (isTerminal(known.state)) return;
       if (c.sockets >= this.budget) {

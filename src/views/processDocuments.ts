@@ -4,7 +4,9 @@ import * as vscode from 'vscode';
 import { stringifyJson } from '../colonies/json';
 import type { Process } from '../colonies/types';
 import { describeError } from '../base/errorText';
-import type { ConnectionService } from '../connection/types';
+import { storeConnection, type ConnectionService } from '../connection/types';
+import type { Disposable } from '../colonies/events';
+import type { ProcessStore } from '../store/processStore';
 import { LogCursor, capLogLines, droppedLinesNote, type LogBuffer } from './logLines';
 import { isTerminal } from '../colonies/client';
 import type { ProcessTreeModel } from './processTreeModel';
@@ -38,6 +40,8 @@ interface LogFollow {
   error?: string;
   finished: boolean;
   ctrl: AbortController;
+  /** The store's watch on the process: its state says when the log is complete (no state poll of our own). */
+  watch?: Disposable;
 }
 
 export class ProcessDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
@@ -49,6 +53,7 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
   constructor(
     private readonly connection: ConnectionService,
     private readonly model: ProcessTreeModel,
+    private readonly store: ProcessStore,
   ) {
     this.subscriptions.push(
       vscode.workspace.onDidCloseTextDocument((doc) => {
@@ -78,7 +83,7 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
       const s = await this.connection.requireSession();
       const ctrl = new AbortController();
       token.onCancellationRequested(() => ctrl.abort());
-      const p = await s.client.getProcess(processId, s.prvkey, { signal: ctrl.signal });
+      const p = await this.store.read(storeConnection(s), processId, { signal: ctrl.signal });
       return render(p);
     } catch (err) {
       const known = this.model.findProcess(processId);
@@ -111,8 +116,12 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
     let changed = false;
     try {
       const s = await this.connection.requireSession();
-      // Read the state first so the last lines written before the close are still fetched below.
-      const p = await s.client.getProcess(processId, s.prvkey, { signal: follow.ctrl.signal });
+      const conn = storeConnection(s);
+      // The state as the store knows it (one read to start, then its watch), taken before the lines, so the last
+      // lines written before the close are still fetched below.
+      let p = this.store.get(conn, processId);
+      if (!p) p = await this.store.read(conn, processId, { signal: follow.ctrl.signal });
+      if (!follow.watch && !isTerminal(p.state)) follow.watch = this.store.watch(conn, processId, follow);
       const added = await follow.cursor.pull(s.client, s.profile.colonyName, processId, s.prvkey, follow.ctrl.signal);
       capLogLines(follow.buffer);
       changed = added > 0 || follow.error !== undefined || follow.finished !== isTerminal(p.state);
@@ -134,6 +143,7 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
     const follow = this.follows.get(key);
     if (!follow) return;
     follow.ctrl.abort();
+    follow.watch?.dispose();
     if (follow.timer) clearTimeout(follow.timer);
     this.follows.delete(key);
   }
