@@ -52,6 +52,8 @@ export interface ProcessStoreOptions {
   fallbackPollMs?: number;
   /** First delay after a failed read or a subscription refused at once; doubled per failure up to a minute. */
   retryDelayMs?: number;
+  /** How long after subscribing the process is read once more, for a change that came before the socket was up. */
+  raceCheckMs?: number;
   log?: (message: string) => void;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -145,6 +147,7 @@ export class ProcessStore implements Disposable {
   private readonly seconds: number;
   private readonly pollMs: number;
   private readonly retryMs: number;
+  private readonly raceCheckMs: number;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private disposed = false;
 
@@ -153,6 +156,7 @@ export class ProcessStore implements Disposable {
     this.seconds = options.subscriptionSeconds ?? 60;
     this.pollMs = options.fallbackPollMs ?? 10_000;
     this.retryMs = options.retryDelayMs ?? 5000;
+    this.raceCheckMs = options.raceCheckMs ?? 1000;
     this.sleep = options.sleep ?? defaultSleep;
   }
 
@@ -363,6 +367,18 @@ export class ProcessStore implements Disposable {
       signal.addEventListener('abort', stop);
       const started = Date.now();
       let delivered = true;
+      let movedOn = false;
+      // A subscription fires only for its own state (an immediate frame if the process is in it already), so a process
+      // that ran and finished between the read above and the socket would leave it waiting for the whole timeout:
+      // one read after the socket is up catches that.
+      void this.sleep(this.raceCheckMs, inner.signal).then(async () => {
+        if (inner.signal.aborted) return;
+        const again = await conn.client.getProcess(processId, conn.prvkey, { signal: inner.signal }).catch(() => undefined);
+        if (again && again.state !== known.state && !inner.signal.aborted) {
+          movedOn = true;
+          inner.abort();
+        }
+      });
       try {
         // Whichever expected state comes first wins; the other subscriptions are closed.
         await Promise.any(
@@ -377,7 +393,7 @@ export class ProcessStore implements Disposable {
         e.socket = false;
       }
       // A subscription refused at once (e.g. WebSockets blocked) must not turn into a busy loop.
-      if (!delivered && Date.now() - started < 1000) await this.sleep(this.retryMs, signal);
+      if (!delivered && !movedOn && Date.now() - started < 1000) await this.sleep(this.retryMs, signal);
     }
   }
 }

@@ -111,6 +111,19 @@ describe('ProcessStore', () => {
     w.dispose();
   });
 
+  it('catches a change that happened before its socket was up with one read after subscribing', async () => {
+    const client = new FakeClient();
+    client.processes.set('p', makeProcess({ id: 'p' }));
+    store = new ProcessStore({ raceCheckMs: 20 });
+    const c = conn(client);
+    store.watch(c, 'p');
+    await until(() => (client.open === 1 ? true : undefined), 'a RUNNING subscription');
+    // Ran and finished with no frame for RUNNING ever coming (the server sends frames only for the requested state).
+    client.processes.set('p', makeProcess({ id: 'p', state: ProcessState.SUCCESS, out: ['x'] }));
+    await until(() => (store.get(c, 'p')?.state === ProcessState.SUCCESS ? true : undefined), 'SUCCESS without a frame');
+    await until(() => (!store.isWatched(c, 'p') && client.open === 0 ? true : undefined), 'the watch to end');
+  });
+
   it('shares one watch between owners and stops when the last one lets go', async () => {
     const client = new FakeClient();
     client.processes.set('p', makeProcess({ id: 'p' }));
