@@ -54,6 +54,8 @@ export interface ProcessStoreOptions {
   retryDelayMs?: number;
   /** How long after subscribing the process is read once more, for a change that came before the socket was up. */
   raceCheckMs?: number;
+  /** Entries kept per connection; beyond it the oldest that nobody watches are forgotten (list polls add up). */
+  maxEntriesPerConnection?: number;
   log?: (message: string) => void;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -148,6 +150,7 @@ export class ProcessStore implements Disposable {
   private readonly pollMs: number;
   private readonly retryMs: number;
   private readonly raceCheckMs: number;
+  private readonly maxEntries: number;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private disposed = false;
 
@@ -157,6 +160,7 @@ export class ProcessStore implements Disposable {
     this.pollMs = options.fallbackPollMs ?? 10_000;
     this.retryMs = options.retryDelayMs ?? 5000;
     this.raceCheckMs = options.raceCheckMs ?? 1000;
+    this.maxEntries = options.maxEntriesPerConnection ?? 5000;
     this.sleep = options.sleep ?? defaultSleep;
   }
 
@@ -293,8 +297,18 @@ export class ProcessStore implements Disposable {
     if (!e) {
       e = { owners: new Set(), socket: false };
       c.entries.set(processId, e);
+      if (c.entries.size > this.maxEntries) this.prune(c, e);
     }
     return e;
+  }
+
+  /** Forgets the oldest entries nobody watches or reads (Map order is insertion order), never `keep`. */
+  private prune(c: Conn, keep: Entry): void {
+    for (const [id, e] of c.entries) {
+      if (c.entries.size <= this.maxEntries) return;
+      if (e === keep || e.owners.size > 0 || e.loop || e.reading) continue;
+      c.entries.delete(id);
+    }
   }
 
   private stopLoop(e: Entry): void {

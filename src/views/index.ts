@@ -122,8 +122,8 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
   context.subscriptions.push(
     connection.onDidChange((change) => {
       if (change.profile || change.client) {
+        // Open documents and panels keep their own connection; only the tree follows the active one.
         unwatchAll();
-        documents.reset();
         model.reset();
         manager.requestRefresh();
       } else if (change.state && connection.state.kind === 'connected') {

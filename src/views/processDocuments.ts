@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { stringifyJson } from '../colonies/json';
 import type { Process } from '../colonies/types';
 import { describeError } from '../base/errorText';
-import { storeConnection, type ConnectionService } from '../connection/types';
+import { storeConnection, type ConnectionService, type Session } from '../connection/types';
 import type { Disposable } from '../colonies/events';
 import type { ProcessStore } from '../store/processStore';
 import { LogCursor, capLogLines, droppedLinesNote, type LogBuffer } from './logLines';
@@ -44,11 +44,23 @@ interface LogFollow {
   watch?: Disposable;
 }
 
+interface DocSession {
+  session: Promise<Session>;
+  /** The store key, once the session is known. */
+  key?: string;
+  hold?: Disposable;
+}
+
 export class ProcessDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changeEmitter.event;
   private readonly follows = new Map<string, LogFollow>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  /**
+   * The connection each open document was first shown from, its client held open: like a channel panel, a document
+   * keeps asking the server its process lives on after the active connection is switched.
+   */
+  private readonly sessions = new Map<string, DocSession>();
 
   constructor(
     private readonly connection: ConnectionService,
@@ -57,16 +69,17 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
   ) {
     this.subscriptions.push(
       vscode.workspace.onDidCloseTextDocument((doc) => {
-        if (doc.uri.scheme === SCHEME) this.stopFollowing(doc.uri.toString());
+        if (doc.uri.scheme !== SCHEME) return;
+        this.stopFollowing(doc.uri.toString());
+        this.releaseSession(doc.uri.toString());
       }),
-      model.onDidChange((change) => {
-        if (change.kind !== 'process' && change.kind !== 'group') return;
+      // Details follow the store: a change of the process under the document's own connection re-renders it.
+      store.onDidChange((change) => {
         for (const doc of vscode.workspace.textDocuments) {
           const parsed = doc.uri.scheme === SCHEME ? parseDocUri(doc.uri) : undefined;
-          if (parsed?.kind === 'details' && (change.kind === 'group' || change.processId === parsed.processId)) {
-            const p = model.findProcess(parsed.processId);
-            if (p && doc.getText() !== render(p)) this.changeEmitter.fire(doc.uri);
-          }
+          if (parsed?.kind !== 'details') continue;
+          const p = change.processes.find((x) => x.processid === parsed.processId);
+          if (p && this.keyOf(doc.uri) === change.key && doc.getText() !== render(p)) this.changeEmitter.fire(doc.uri);
         }
       }),
     );
@@ -75,12 +88,38 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
   async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
     const parsed = parseDocUri(uri);
     if (!parsed) return `// Unknown ColonyOS document: ${uri.toString()}`;
-    return parsed.kind === 'details' ? this.details(parsed.processId, token) : this.logs(uri, parsed.processId);
+    return parsed.kind === 'details' ? this.details(uri, parsed.processId, token) : this.logs(uri, parsed.processId);
   }
 
-  private async details(processId: string, token: vscode.CancellationToken): Promise<string> {
+  /** The document's own connection: the active one when it was first shown. */
+  private sessionFor(uri: vscode.Uri): Promise<Session> {
+    const key = uri.toString();
+    const known = this.sessions.get(key);
+    if (known) return known.session;
+    const record: DocSession = { session: this.connection.requireSession() };
+    this.sessions.set(key, record);
+    record.session.then(
+      (s) => {
+        record.key = s.key;
+        if (this.sessions.get(key) === record) record.hold = this.connection.retainClient(s.client);
+      },
+      () => this.sessions.get(key) === record && this.sessions.delete(key), // no usable connection yet: ask again next time
+    );
+    return record.session;
+  }
+
+  private keyOf(uri: vscode.Uri): string | undefined {
+    return this.sessions.get(uri.toString())?.key;
+  }
+
+  private releaseSession(key: string): void {
+    this.sessions.get(key)?.hold?.dispose();
+    this.sessions.delete(key);
+  }
+
+  private async details(uri: vscode.Uri, processId: string, token: vscode.CancellationToken): Promise<string> {
     try {
-      const s = await this.connection.requireSession();
+      const s = await this.sessionFor(uri);
       const ctrl = new AbortController();
       token.onCancellationRequested(() => ctrl.abort());
       const p = await this.store.read(storeConnection(s), processId, { signal: ctrl.signal });
@@ -115,7 +154,7 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
     const key = uri.toString();
     let changed = false;
     try {
-      const s = await this.connection.requireSession();
+      const s = await this.sessionFor(uri);
       const conn = storeConnection(s);
       // The state as the store knows it (one read to start, then its watch), taken before the lines, so the last
       // lines written before the close are still fetched below.
@@ -158,9 +197,10 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
     return vscode.window.showTextDocument(doc, { preview: true });
   }
 
-  /** Drops every follow (connection switched). */
+  /** Drops every follow and every document's connection. */
   reset(): void {
     for (const key of [...this.follows.keys()]) this.stopFollowing(key);
+    for (const key of [...this.sessions.keys()]) this.releaseSession(key);
   }
 
   dispose(): void {

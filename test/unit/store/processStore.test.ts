@@ -83,6 +83,20 @@ describe('ProcessStore', () => {
     assert.equal(store.get(c, 'q')?.state, ProcessState.WAITING, 'a retry is newer than the run before it');
   });
 
+  it('forgets the oldest unwatched entries beyond its cap, never a watched one', () => {
+    store = new ProcessStore({ maxEntriesPerConnection: 3 });
+    const client = new FakeClient();
+    client.processes.set('w', makeProcess({ id: 'w', state: ProcessState.RUNNING }));
+    const c = conn(client);
+    store.upsert(c, [makeProcess({ id: 'w', state: ProcessState.SUCCESS })]);
+    store.watch(c, 'w');
+    store.upsert(c, ['a', 'b', 'd', 'e'].map((id) => makeProcess({ id })));
+    assert.ok(store.get(c, 'w'), 'the watched entry stays');
+    assert.equal(store.get(c, 'a'), undefined);
+    assert.equal(store.get(c, 'b'), undefined);
+    assert.ok(store.get(c, 'e'));
+  });
+
   it('keeps connections apart: the same id on two servers are two entries', () => {
     store = new ProcessStore();
     const a = conn(new FakeClient(), 'http://a:1/dev');
