@@ -227,11 +227,7 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
     output,
     connection,
     selectedProcessId,
-    applyProcess: (p) => {
-      const key = activeKey(connection);
-      if (key) store.upsert(key, [p], 'read');
-      else model.applyProcess(p);
-    },
+    readProcess: (s, id) => store.read(storeConnection(s), id),
     forgetProcess: (id) => {
       unwatch(id);
       const key = activeKey(connection);
