@@ -3,6 +3,7 @@ import { registerConnection } from './connection/index';
 import { registerProcessTree } from './views/index';
 import { registerChannelPanels } from './panels/index';
 import { registerSpecs } from './specs/index';
+import { ProcessStore } from './store/processStore';
 
 let stopLocalColony: (() => Promise<void>) | undefined;
 
@@ -10,14 +11,18 @@ let stopLocalColony: (() => Promise<void>) | undefined;
 export function activate(context: vscode.ExtensionContext) {
   const output = vscode.window.createOutputChannel('ColonyOS', { log: true });
   context.subscriptions.push(output);
+  // The one owner of process state (store/processStore.ts); everything below reads it and none polls on its own.
+  const processes = new ProcessStore({ log: (m) => output.debug(m) });
+  context.subscriptions.push(processes);
   const { connection, localColony } = registerConnection(context, { output });
+  connection.processStore = processes;
   stopLocalColony = () => localColony.stop();
-  const tree = registerProcessTree(context, { output, connection });
-  const panels = registerChannelPanels(context, { output, connection });
-  const specs = registerSpecs(context, { output, connection, tree, panels });
+  const tree = registerProcessTree(context, { output, connection, processes });
+  const panels = registerChannelPanels(context, { output, connection, processes });
+  const specs = registerSpecs(context, { output, connection, tree, panels, processes });
   output.info('ColonyOS extension activated');
   // Returned for the extension-host tests.
-  return { connection, localColony, tree, panels, specs };
+  return { connection, localColony, tree, panels, specs, processes };
 }
 
 export async function deactivate(): Promise<void> {

@@ -8,7 +8,6 @@ import { HttpTransport, ReplyTooLargeError, type CallOptions, type TlsCa } from 
 import { runSubscription, type PubsubHandlers } from './pubsub';
 import { checkPayloadSize, isOverflowMarker, payloadBytes, toChannelEntries } from './entries';
 import { DEFAULT_MAX_IN_FLIGHT } from './limiter';
-import { delay } from './retry';
 import {
   PROCESS_STATE_NAMES,
   ProcessState,
@@ -602,19 +601,6 @@ export class ColoniesClient {
       },
     );
     return isTerminal(state) ? this.getProcess(processId, prvkey, { signal: opts.signal }) : result!;
-  }
-
-  /** Resolves with the process once it has finished (SUCCESS, FAILED or CANCELLED), by polling. */
-  async waitForEnd(processId: string, prvkey: string, opts: CallOptions & { pollMs?: number } = {}): Promise<Process> {
-    const deadline = Date.now() + (opts.timeoutMs ?? this.timeoutMs);
-    for (;;) {
-      const p = await this.getProcess(processId, prvkey, { signal: opts.signal });
-      if (isTerminal(p.state)) return p;
-      if (Date.now() >= deadline) {
-        throw new ColoniesTransportError(`Process ${processId} did not finish within ${opts.timeoutMs ?? this.timeoutMs} ms`, 'timeout');
-      }
-      await delay(opts.pollMs ?? 250, opts.signal);
-    }
   }
 
   /** The caller's ColonyOS id for `prvkey`. */

@@ -7,7 +7,7 @@ import { Emitter, type Disposable } from './events';
 import { checkPayloadSize, entryKey, insertInOrder, payloadBytes } from './entries';
 import { ColoniesTransportError } from './rpc';
 import { backoffMs, delay, isRateLimited, type BackoffOptions } from './retry';
-import { ChannelStream, type StreamStatus } from './stream';
+import { ChannelStream, type ProcessStateFeed, type StreamStatus } from './stream';
 import type { ChannelEntry, ChannelMessageType } from './types';
 
 export interface ChannelSessionOptions {
@@ -17,6 +17,8 @@ export interface ChannelSessionOptions {
   /** Entries already held (e.g. restored after a reload); the stream resumes after them. */
   initialEntries?: ChannelEntry[];
   pollStateMs?: number;
+  /** Where the process state comes from (the process store); without it the stream polls. */
+  processState?: ProcessStateFeed;
   /** Backoff between `rate limit exceeded` retries. */
   retryBackoff?: BackoffOptions;
   /** Attempts per message before a rate-limited send is given up. */
@@ -63,6 +65,7 @@ export class ChannelSession implements Disposable {
       knownEntries: opts.initialEntries,
       afterIndex: opts.afterIndex,
       pollStateMs: opts.pollStateMs,
+      processState: opts.processState,
     });
     this.onStatus = this.stream.onStatus;
     this.stream.onEntries((batch) => {

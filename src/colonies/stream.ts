@@ -2,7 +2,8 @@
 // delivering every entry exactly once. Why each piece exists (docs/protocol.md §5.3, §6):
 // - the resume cursor is an index into the server's log (entries held), never a sequence number;
 // - the history frame and live pushes can overlap, so entries are de-duplicated by (sender, sequence, time);
-// - the server ends a subscription silently when the process finishes, so the process state is polled;
+// - the server ends a subscription silently when the process finishes, so the process state is watched: fed by the
+//   caller (the extension's process store, store/processStore.ts) when it gives `processState`, else polled here;
 // - channels live only in server memory: after a restart the log is shorter (or different), so after every drop
 //   the cursor is checked against the server's log before resuming, or a resume would skip new entries;
 // - a history frame can be too large for one reply; the backlog is then read in pages before subscribing;
@@ -25,6 +26,15 @@ export type StreamStatus =
   | { kind: 'ended'; processState: ProcessState }
   | { kind: 'error'; message: string; fatal: boolean };
 
+/** The process's state as someone else (the process store) keeps it: the stream then runs no poll of its own. */
+export interface ProcessStateFeed {
+  /** The state known now, if any. */
+  current(): ProcessState | undefined;
+  /** One fresh read (after a subscription ran out, or a `Channel not found`); undefined when it fails. */
+  read(): Promise<ProcessState | undefined>;
+  onChange(listener: (state: ProcessState) => void): Disposable;
+}
+
 export interface ChannelStreamOptions {
   processId: string;
   channel: string;
@@ -33,8 +43,10 @@ export interface ChannelStreamOptions {
   afterIndex?: number;
   /** Entries already held, so a re-delivery of any of them is dropped. */
   knownEntries?: readonly ChannelEntry[];
-  /** How often the process state is checked while subscribed. */
+  /** How often the process state is checked while subscribed (without `processState`). */
   pollStateMs?: number;
+  /** Where the process state comes from; without it the stream polls getProcess every `pollStateMs`. */
+  processState?: ProcessStateFeed;
   /** Seconds per server-side subscription before it is renewed. */
   subscribeTimeoutSec?: number;
   backoff?: BackoffOptions;
@@ -226,6 +238,7 @@ export class ChannelStream implements Disposable {
   }
 
   private async processState(): Promise<ProcessState | undefined> {
+    if (this.opts.processState) return this.opts.processState.read().catch(() => undefined);
     try {
       return (await this.client.getProcess(this.opts.processId, this.opts.prvkey, { signal: this.stop.signal })).state;
     } catch {
@@ -235,6 +248,7 @@ export class ChannelStream implements Disposable {
 
   /** Polls the process while subscribed; on a finished process, aborts the subscription with ProcessEnded. */
   private async watchState(sub: AbortController): Promise<void> {
+    if (this.opts.processState) return this.followState(sub, this.opts.processState);
     const every = this.opts.pollStateMs ?? 2000;
     while (!sub.signal.aborted) {
       try {
@@ -254,5 +268,25 @@ export class ChannelStream implements Disposable {
         return;
       }
     }
+  }
+
+  /** Like watchState, from the caller's feed: resolves when the subscription ends or the process finished. */
+  private async followState(sub: AbortController, feed: ProcessStateFeed): Promise<void> {
+    if (sub.signal.aborted) return;
+    const ended = await new Promise<ProcessState | undefined>((resolve) => {
+      const onAbort = () => finish(undefined);
+      const listener = feed.onChange((state) => isTerminal(state) && finish(state));
+      function finish(state: ProcessState | undefined) {
+        listener.dispose();
+        sub.signal.removeEventListener('abort', onAbort);
+        resolve(state);
+      }
+      sub.signal.addEventListener('abort', onAbort);
+      const now = feed.current();
+      if (now !== undefined && isTerminal(now)) finish(now);
+    });
+    if (ended === undefined) return;
+    await delay(this.opts.endGraceMs ?? 300, sub.signal).catch(() => undefined);
+    sub.abort(new ProcessEnded(ended));
   }
 }

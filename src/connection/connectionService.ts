@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { ColoniesClient } from '../colonies/index';
 import { crypto } from '../colonies/crypto';
 import { UserFacingError } from '../base/errors';
-import type { ConnectionProfile, ConnectionService, ConnectionState, Session } from './types';
+import type { ConnectionChange, ConnectionProfile, ConnectionService, ConnectionState, Session } from './types';
+import { connectionKey, type ProcessStore } from '../store/processStore';
 import type { PrivateKeyStore } from './privateKeys';
 import { environmentKeyFor } from './envImport';
 import type { ProfileStore } from './profileStore';
@@ -28,11 +29,17 @@ export function requestTimeoutMs(): number {
 }
 
 export class ConnectionServiceImpl implements ConnectionService, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  private readonly changeEmitter = new vscode.EventEmitter<ConnectionChange>();
   readonly onDidChange = this.changeEmitter.event;
   private currentProfile: ConnectionProfile | undefined;
   private currentClient: ColoniesClient | undefined;
   private currentState: ConnectionState = { kind: 'none' };
+  /** Holders per client (panels on the connection they were opened on); a replaced client lives until 0. */
+  private readonly holders = new Map<ColoniesClient, number>();
+  /** Replaced clients that are still held. */
+  private readonly retired = new Set<ColoniesClient>();
+  /** The process store, told when a client is gone for good so its entries go too; set at activation. */
+  processStore: ProcessStore | undefined;
   private cachedId: { key: string; id: string } | undefined;
   /** Why the profile's CA certificate file cannot be used; the connection is not used until it is fixed. */
   private caProblem: string | undefined;
@@ -79,14 +86,15 @@ export class ConnectionServiceImpl implements ConnectionService, vscode.Disposab
   reload(force = false): void {
     const next = this.profiles.active();
     if (!force && sameProfile(next, this.currentProfile)) return;
-    this.currentClient?.dispose();
+    const profileChanged = !sameProfile(next, this.currentProfile);
+    this.retire(this.currentClient);
     this.currentClient = undefined;
     this.currentProfile = next;
     this.cachedId = undefined;
     this.caProblem = undefined;
     void vscode.commands.executeCommand('setContext', 'colonyos.hasConnection', !!next);
     if (!next) {
-      this.setState({ kind: 'none' });
+      this.setState({ kind: 'none' }, { profile: profileChanged, client: true });
       return;
     }
     let ca: Buffer | undefined;
@@ -95,7 +103,7 @@ export class ConnectionServiceImpl implements ConnectionService, vscode.Disposab
       if (typeof read === 'string') this.caProblem = `Connection "${next.name}": ${read}`;
       else ca = read;
     }
-    this.currentClient = new ColoniesClient({
+    this.currentClient = this.newClient(next, {
       host: next.host,
       port: next.port,
       tls: next.tls,
@@ -106,7 +114,45 @@ export class ConnectionServiceImpl implements ConnectionService, vscode.Disposab
     this.output.info(`Connection "${next.name}": ${address(next)}, colony ${next.colonyName}${ca ? `, CA certificate ${next.caFile}` : ''}`);
     if (isPlainHttpToRemote(next)) this.output.warn(`Connection "${next.name}": ${plainHttpWarning(next)}`);
     if (this.caProblem) this.output.error(this.caProblem);
+    this.changeEmitter.fire({ profile: profileChanged, client: true, state: false });
     void this.checkConnection();
+  }
+
+  retainClient(client: ColoniesClient): vscode.Disposable {
+    this.holders.set(client, (this.holders.get(client) ?? 0) + 1);
+    let released = false;
+    return {
+      dispose: () => {
+        if (released) return;
+        released = true;
+        const n = (this.holders.get(client) ?? 1) - 1;
+        if (n > 0) return void this.holders.set(client, n);
+        this.holders.delete(client);
+        if (this.retired.delete(client)) this.disposeClient(client);
+      },
+    };
+  }
+
+  /** A replaced client: disposed now, or when its last holder lets go. */
+  private retire(client: ColoniesClient | undefined): void {
+    if (!client) return;
+    if (this.holders.has(client)) this.retired.add(client);
+    else this.disposeClient(client);
+  }
+
+  private disposeClient(client: ColoniesClient): void {
+    client.dispose();
+    const profile = this.profileOf.get(client);
+    if (profile) this.processStore?.dropConnection(connectionKey(identityKey(profile), client));
+  }
+
+  /** The profile each client was made for (for its store key when it is disposed). */
+  private readonly profileOf = new WeakMap<ColoniesClient, ConnectionProfile>();
+
+  private newClient(profile: ConnectionProfile, options: ConstructorParameters<typeof ColoniesClient>[0]): ColoniesClient {
+    const client = new ColoniesClient(options);
+    this.profileOf.set(client, profile);
+    return client;
   }
 
   async getPrivateKey(): Promise<string | undefined> {
@@ -145,7 +191,7 @@ export class ConnectionServiceImpl implements ConnectionService, vscode.Disposab
       ]);
     }
     // The id of this very key (a second Secret Storage read could see another one).
-    return { client, profile, prvkey, myId: this.idFor(prvkey) };
+    return { client, profile, prvkey, myId: this.idFor(prvkey), key: connectionKey(identityKey(profile), client) };
   }
 
   async checkConnection(): Promise<void> {
@@ -181,16 +227,21 @@ export class ConnectionServiceImpl implements ConnectionService, vscode.Disposab
     if (!ok && kind === 'connected') void this.checkConnection();
   }
 
-  private setState(state: ConnectionState): void {
-    if (JSON.stringify(state) === JSON.stringify(this.currentState)) return;
+  /** Sets the state; fires when it or anything in `also` changed. */
+  private setState(state: ConnectionState, also: { profile?: boolean; client?: boolean } = {}): void {
+    const changed = JSON.stringify(state) !== JSON.stringify(this.currentState);
     this.currentState = state;
-    this.changeEmitter.fire();
+    if (changed || also.profile || also.client) {
+      this.changeEmitter.fire({ profile: !!also.profile, client: !!also.client, state: changed });
+    }
   }
 
   dispose(): void {
     this.probeGeneration++;
     this.currentClient?.dispose();
     this.currentClient = undefined;
+    for (const c of this.retired) c.dispose();
+    this.retired.clear();
     for (const d of this.disposables) d.dispose();
     this.changeEmitter.dispose();
   }

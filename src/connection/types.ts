@@ -1,6 +1,8 @@
-// The connection service contract (docs/architecture.md, Layers): one active profile, one shared client, a probed state.
+// The connection service (docs/architecture.md, Layers): one active profile, one shared client for it, a probed
+// state; its event says which of the three changed.
 import type * as vscode from 'vscode';
 import type { ColoniesClient } from '../colonies/index';
+import type { StoreConnection } from '../store/processStore';
 
 export interface ConnectionProfile {
   name: string;
@@ -25,6 +27,23 @@ export interface Session {
   profile: ConnectionProfile;
   prvkey: string;
   myId: string;
+  /** The process store's key for this server identity and this client (store/processStore.ts connectionKey). */
+  key: string;
+}
+
+/** What a session is to the process store: its key, its client and its key pair. */
+export function storeConnection(s: Session): StoreConnection {
+  return { key: s.key, client: s.client, prvkey: s.prvkey, colonyName: s.profile.colonyName };
+}
+
+/** What changed; several at once when a switch replaced the profile and its client and reset the state. */
+export interface ConnectionChange {
+  /** Another active profile (or its settings changed). */
+  readonly profile: boolean;
+  /** The shared client was replaced (or removed): sessions taken before belong to the previous one. */
+  readonly client: boolean;
+  /** `state` changed. */
+  readonly state: boolean;
 }
 
 export interface ConnectionService {
@@ -33,8 +52,13 @@ export interface ConnectionService {
   /** ONE shared client for the active profile; replaced (old one disposed) on switch. */
   readonly client: ColoniesClient | undefined;
   readonly state: ConnectionState;
-  /** Fires when the profile is switched or the state changes. */
-  readonly onDidChange: vscode.Event<void>;
+  /** Fires when the profile, the client or the state changes, saying which. */
+  readonly onDidChange: vscode.Event<ConnectionChange>;
+  /**
+   * Keeps `client` open after a switch while the returned Disposable is held: a panel keeps talking to the server it
+   * was opened on. The client is disposed when the switch happened and the last holder let go.
+   */
+  retainClient(client: ColoniesClient): vscode.Disposable;
   /** The private key of the active profile, from SecretStorage. */
   getPrivateKey(): Promise<string | undefined>;
   myId(): Promise<string | undefined>;

@@ -21,6 +21,8 @@ import {
 } from './protocol';
 import { entryToClipboardText, transcriptToPlainText } from './transcriptExport';
 import { DEFAULT_CHANNEL_LIMITS, type ChannelLimits, type TranscriptFile, type TranscriptMeta } from './transcriptStore';
+import { ConnectionProcesses, ProcessStore, connectionKey } from '../store/processStore';
+import type { Disposable } from '../colonies/events';
 
 export interface ControllerLog {
   info(message: string): void;
@@ -39,6 +41,11 @@ export interface ConnectedSession {
   client: ColoniesClient;
   prvkey: string;
   myId: string;
+  /**
+   * The process store seen through this panel's own connection: the process's state comes from there (one read, then
+   * the store's shared watch). Without it (tests that drive a controller alone) the controller keeps a private store.
+   */
+  processes?: ConnectionProcesses;
 }
 
 export interface ChannelControllerOptions {
@@ -49,9 +56,9 @@ export interface ChannelControllerOptions {
   post: (message: HostMessage) => void;
   actions: ControllerActions;
   log: ControllerLog;
-  /** How often the process is re-read while it waits for an executor. */
+  /** Unused: the process store's watch says when an executor takes the process (kept so old callers compile). */
   waitingPollMs?: number;
-  /** How often the live stream checks whether the process finished (the server ends subscriptions silently). */
+  /** Unused: the process store's watch says when the process finished (kept so old callers compile). */
   pollStateMs?: number;
   /** Fired when the title information (funcname) becomes known or changes. */
   onInfoChanged?: (info: PanelInfo) => void;
@@ -91,7 +98,11 @@ export class ChannelController {
   private streamStatus: StreamStatus = { kind: 'connecting' };
   private offlineReason: string | undefined = 'Not connected yet';
   private gone: string | undefined;
-  private pollTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The store subscription and watch of the current connection. */
+  private processSubs: Disposable[] = [];
+  private processes: ConnectionProcesses | undefined;
+  /** A store of our own when the caller gave none; disposed with the connection. */
+  private ownStore: ProcessStore | undefined;
   private generation = 0;
   private disposed = false;
   /** The rows the webview was last sent; the next flush posts only what differs from `views`. */
@@ -163,6 +174,7 @@ export class ChannelController {
     this.disconnect();
     const generation = ++this.generation;
     this.connected = conn;
+    this.processes = conn.processes ?? this.privateProcesses(conn);
     this.offlineReason = undefined;
     this.gone = undefined;
     this.streamStatus = { kind: 'connecting' };
@@ -189,6 +201,18 @@ export class ChannelController {
       this.postStatus();
       return;
     }
+    const processes = this.processes;
+    this.processSubs.push(
+      processes.onProcess(this.processId, (p, gone) => {
+        if (generation !== this.generation) return;
+        if (p) this.applyProcess(p);
+        else if (gone && !this.isFinished) {
+          this.gone = /not found|no longer exists/i.test(gone) ? 'The process no longer exists on the server (it was removed).' : gone;
+          this.postStatus();
+        }
+      }),
+      processes.watch(this.processId, this),
+    );
     const limits = this.limits;
     const session = new ChannelSession(conn.client, {
       processId: this.processId,
@@ -199,7 +223,12 @@ export class ChannelController {
       // before resuming, so a wrong count costs one read of the log, never a lost entry).
       afterIndex: this.entries.length + this.opts.file.dropped,
       retain: { maxEntries: limits.maxEntries, maxBytes: limits.maxBytes },
-      pollStateMs: this.opts.pollStateMs,
+      // The end of the process comes from the store's watch, not from a poll of the stream's own.
+      processState: {
+        current: () => processes.get(this.processId)?.state,
+        read: async () => (await processes.read(this.processId)).state,
+        onChange: (listener) => processes.onProcess(this.processId, (p) => p && listener(p.state)),
+      },
     });
     this.session = session;
     this.sessionSubs.push(
@@ -207,7 +236,11 @@ export class ChannelController {
       session.onStatus((s) => this.onStreamStatus(s)),
     );
     session.start();
-    this.scheduleWaitingPoll();
+  }
+
+  private privateProcesses(conn: ConnectedSession): ConnectionProcesses {
+    this.ownStore = new ProcessStore();
+    return new ConnectionProcesses(this.ownStore, { key: connectionKey('panel', conn.client), client: conn.client, prvkey: conn.prvkey });
   }
 
   /** Stops the live session (the transcript stays shown). */
@@ -217,8 +250,10 @@ export class ChannelController {
     this.session?.dispose();
     this.session = undefined;
     this.connected = undefined;
-    if (this.pollTimer) clearTimeout(this.pollTimer);
-    this.pollTimer = undefined;
+    for (const d of this.processSubs.splice(0)) d.dispose();
+    this.processes = undefined;
+    this.ownStore?.dispose();
+    this.ownStore = undefined;
     if (reason !== undefined) {
       this.offlineReason = reason;
       this.postStatus();
@@ -425,10 +460,16 @@ export class ChannelController {
     this.postStatus();
   }
 
+  /** An explicit read through the store (its change event brings the result to applyProcess too). */
   private async refreshProcess(): Promise<void> {
+    const processes = this.processes;
+    if (!processes) return;
+    this.applyProcess(await processes.read(this.processId));
+  }
+
+  private applyProcess(p: Process): void {
     const conn = this.connected;
     if (!conn) return;
-    const p = await conn.client.getProcess(this.processId, conn.prvkey);
     this.process = p;
     const before = JSON.stringify(this.meta);
     this.meta = {
@@ -454,18 +495,6 @@ export class ChannelController {
     } catch (err) {
       if (generation === this.generation) this.opts.log.warn(`Channel ${this.label}: could not refresh the process: ${errorMessage(err)}`);
     }
-  }
-
-  /** While the process waits, re-read it now and then so the strip and the labels change when an executor takes it. */
-  private scheduleWaitingPoll(): void {
-    if (this.pollTimer || this.disposed) return;
-    const generation = this.generation;
-    this.pollTimer = setTimeout(async () => {
-      this.pollTimer = undefined;
-      if (generation !== this.generation || this.process?.state !== ProcessState.WAITING) return;
-      await this.refreshProcessQuietly();
-      if (generation === this.generation && this.process?.state === ProcessState.WAITING) this.scheduleWaitingPoll();
-    }, this.opts.waitingPollMs ?? 3000);
   }
 
   private setParties(parties: Parties): void {

@@ -5,12 +5,13 @@ import { safeFileName, shortId } from '../base/format';
 import * as vscode from 'vscode';
 import { runReported } from '../base/errors';
 import type { ConnectionService } from '../connection/types';
+import type { ProcessStore } from '../store/processStore';
+import { PanelConnection } from './panelConnection';
 import { ChannelController } from './channelController';
 import { makeNonce, renderChatHtml } from './chatHtml';
 import type { HostMessage, PanelInfo } from './protocol';
 import { transcriptToJsonl, transcriptToMarkdown } from './transcriptExport';
 import type { ChannelLimits, TranscriptStore } from './transcriptStore';
-import { errorMessage } from '../colonies/retry';
 
 export const CHANNEL_VIEW_TYPE = 'colonyos.channel';
 
@@ -18,6 +19,8 @@ export interface ChannelPanelDeps {
   extensionUri: vscode.Uri;
   output: vscode.LogOutputChannel;
   connection: ConnectionService;
+  /** The process store: the panel's process state comes from there, through the panel's own connection. */
+  processes: ProcessStore;
   store: TranscriptStore;
   /** What one channel keeps (from the colonyos.transcripts.* settings). */
   limits: () => ChannelLimits;
@@ -36,8 +39,8 @@ export class ChannelPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly onDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDisposeEmitter.event;
-  private connectedClient: unknown;
-  private connecting = false;
+  /** The connection this panel was opened on, kept for its life (panelConnection.ts). */
+  private readonly connection: PanelConnection;
   private disposed = false;
 
   constructor(
@@ -77,8 +80,8 @@ export class ChannelPanel implements vscode.Disposable {
         if (e.webviewPanel.visible) this.controller.resync();
       }),
       panel.onDidDispose(() => this.dispose()),
-      deps.connection.onDidChange(() => this.onConnectionChange()),
     );
+    this.connection = new PanelConnection(deps.connection, this.controller, deps.processes);
   }
 
   /** Shows the stored transcript, then connects the live stream. */
@@ -117,6 +120,7 @@ export class ChannelPanel implements vscode.Disposable {
     this.disposed = true;
     this.controller.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
+    this.connection.dispose();
     this.panel.dispose();
     this.onDisposeEmitter.fire();
     this.onDisposeEmitter.dispose();
@@ -141,31 +145,8 @@ export class ChannelPanel implements vscode.Disposable {
     this.panel.webview.postMessage(m).then(undefined, (err: unknown) => this.deps.output.debug(`Channel panel: postMessage failed: ${String(err)}`));
   }
 
-  private async connect(): Promise<void> {
-    if (this.connecting || this.disposed) return;
-    this.connecting = true;
-    try {
-      const session = await this.deps.connection.requireSession();
-      if (this.disposed) return;
-      this.connectedClient = session.client;
-      await this.controller.connect({ client: session.client, prvkey: session.prvkey, myId: session.myId });
-    } catch (err) {
-      this.connectedClient = undefined;
-      this.controller.disconnect(errorMessage(err));
-    } finally {
-      this.connecting = false;
-    }
-  }
-
-  /** A profile switch replaces the client; a connection that came back lets a panel that was offline resume. */
-  private onConnectionChange(): void {
-    const { client, state } = this.deps.connection;
-    if (client && client !== this.connectedClient && state.kind === 'connected') {
-      void this.connect();
-    } else if (!client && this.connectedClient) {
-      this.connectedClient = undefined;
-      this.controller.disconnect('No active ColonyOS connection.');
-    }
+  private connect(): Promise<void> {
+    return this.connection.connect();
   }
 
   private async savePayload(bytes: Uint8Array, suggestedName: string): Promise<void> {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ChannelController } from './channelController';
 import { registerCommand, UserFacingError } from '../base/errors';
 import type { ConnectionService } from '../connection/types';
+import type { ProcessStore } from '../store/processStore';
 import { CHANNEL_VIEW_TYPE, ChannelPanel, panelTitle, mediaRoot } from './channelPanel';
 import { parsePersistedState } from './protocol';
 import { TRANSCRIPT_DEFAULTS, TranscriptStore, type ChannelLimits } from './transcriptStore';
@@ -55,6 +56,7 @@ export interface ChannelPanels {
 export interface ChannelPanelServices {
   output: vscode.LogOutputChannel;
   connection: ConnectionService;
+  processes: ProcessStore;
 }
 
 /** Accepts (processId, channel) or a tree node carrying them, whatever its exact field names. */
@@ -72,14 +74,14 @@ export function channelTarget(args: unknown[]): { processId: string; channel: st
 }
 
 export function registerChannelPanels(context: vscode.ExtensionContext, services: ChannelPanelServices): ChannelPanels {
-  const { output, connection } = services;
+  const { output, connection, processes } = services;
   const storageRoot = context.storageUri ?? context.globalStorageUri;
   const store = new TranscriptStore(storageRoot.fsPath);
   // Transcripts of windows with no folder open, cleared too by Clear Saved Transcripts.
   const globalStore = context.storageUri ? new TranscriptStore(context.globalStorageUri.fsPath) : undefined;
   const panels = new Map<string, ChannelPanel>();
   let active: ChannelPanel | undefined;
-  const deps = { extensionUri: context.extensionUri, output, connection, store, limits: () => channelLimits(transcriptSettings()) };
+  const deps = { extensionUri: context.extensionUri, output, connection, processes, store, limits: () => channelLimits(transcriptSettings()) };
 
   let pruning: Promise<void> | undefined;
   const prune = (): Promise<void> =>

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { registerCommand } from '../base/errors';
 import type { ConnectionService } from '../connection/types';
+import type { ProcessStore } from '../store/processStore';
 import { SpecCodeLensProvider } from './codeLens';
 import { SpecDiagnostics } from './diagnostics';
 import { createSpecFile } from './newFile';
@@ -11,6 +12,7 @@ import { SpecSubmitter, type SpecPanelHooks, type SpecTreeHooks } from './submit
 export interface SpecsServices {
   output: vscode.LogOutputChannel;
   connection: ConnectionService;
+  processes: ProcessStore;
   tree?: SpecTreeHooks;
   panels?: SpecPanelHooks;
 }

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { ColoniesError, PROCESS_STATE_NAMES, ProcessState, type Process, type ProcessGraph } from '../colonies/index';
 import type { FunctionSpec } from '../colonies/types';
 import { reportError, UserFacingError } from '../base/errors';
-import type { ConnectionService, Session } from '../connection/types';
+import { storeConnection, type ConnectionService, type Session } from '../connection/types';
+import { ConnectionProcesses, type ProcessStore } from '../store/processStore';
 import type { SpecKind } from './detect';
 import { fixEdit, type SpecDiagnostics } from './diagnostics';
 import { documentKind, fileLabel } from './documents';
@@ -31,12 +32,11 @@ export interface SubmitDeps {
   output: vscode.LogOutputChannel;
   connection: ConnectionService;
   diagnostics: SpecDiagnostics;
+  processes: ProcessStore;
   tree?: SpecTreeHooks;
   panels?: SpecPanelHooks;
 }
 
-/** How long to ask the server per wait round for RUNNING; the wait itself lasts until cancelled. */
-const RUNNING_WAIT_ROUND_S = 30;
 const EXECUTOR_CHECK_TIMEOUT_MS = 5000;
 
 const KIND_TITLES: Record<SpecKind, string> = { funcspec: 'function spec', workflow: 'workflow' };
@@ -198,12 +198,8 @@ export class SpecSubmitter {
           const abort = new AbortController();
           const sub = token.onCancellationRequested(() => abort.abort());
           try {
-            const current = await waitUntilRunning(session.client, process, session.prvkey, {
-              signal: abort.signal,
-              colonyName: spec.conditions.colonyname,
-              roundSeconds: RUNNING_WAIT_ROUND_S,
-              log: (m) => this.deps.output.debug(m),
-            });
+            const processes = new ConnectionProcesses(this.deps.processes, { ...storeConnection(session), colonyName: spec.conditions.colonyname });
+            const current = await waitUntilRunning(processes, process, { signal: abort.signal });
             if (!current || current.state === ProcessState.RUNNING) return current !== undefined;
             const errors = (current.errors ?? []).join('; ');
             this.onChoice(

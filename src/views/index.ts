@@ -4,13 +4,16 @@ import { shortId } from '../base/format';
 import type { Process } from '../colonies/types';
 import { commandRegistrar, UserFacingError } from '../base/errors';
 import { registerProcessActions } from './processActions';
-import type { ConnectionService } from '../connection/types';
+import { storeConnection, type ConnectionService } from '../connection/types';
+import { identityKey } from '../connection/identity';
+import { ConnectionProcesses, connectionKey, type ProcessStore } from '../store/processStore';
+import type { Disposable } from '../colonies/events';
+import { isTerminal } from '../colonies/client';
 import { describeFilters, hasFilters, normalizeFilters, type ProcessFilters } from './filters';
 import { ProcessDocumentProvider, SCHEME } from './processDocuments';
 import { ProcessRefreshManager, type RefreshHooks } from './processRefresh';
 import { ProcessTreeModel, type ModelSession } from './processTreeModel';
 import { ProcessTreeProvider } from './processTreeProvider';
-import { ProcessWatcher } from './processWatcher';
 import { isMine } from './stateMapping';
 import { processIdOf, type TreeNode } from './treeNodes';
 import { ProcessState } from '../colonies/types';
@@ -18,10 +21,15 @@ import { ProcessState } from '../colonies/types';
 export const VIEW_ID = 'colonyos.processes';
 const FILTERS_KEY = 'colonyos.processFilters';
 const AGE_REFRESH_MS = 30_000;
+/** The tree's own watches (opened, revealed, mine); the oldest is let go beyond this. */
+const MAX_TREE_WATCHES = 10;
+/** My unfinished processes are watched while the tree holds fewer watches than this. */
+const MAX_MINE_WATCHES = 5;
 
 export interface ProcessTreeDeps {
   output: vscode.LogOutputChannel;
   connection: ConnectionService & RefreshHooks;
+  processes: ProcessStore;
 }
 
 export interface ProcessTree {
@@ -36,16 +44,22 @@ export interface ProcessTree {
   refresh(): Promise<void>;
 }
 
-function profileKey(c: ConnectionService): string {
-  const p = c.profile;
-  return p ? JSON.stringify(p) : '';
+/** The store key of the active connection, or undefined without one (synchronous, for store events). */
+function activeKey(c: ConnectionService): string | undefined {
+  return c.profile && c.client ? connectionKey(identityKey(c.profile), c.client) : undefined;
 }
 
 export function registerProcessTree(context: vscode.ExtensionContext, deps: ProcessTreeDeps): ProcessTree {
-  const { output, connection } = deps;
+  const { output, connection, processes: store } = deps;
   const session = async (): Promise<ModelSession> => {
     const s = await connection.requireSession();
-    return { client: s.client, colonyName: s.profile.colonyName, prvkey: s.prvkey, myId: s.myId };
+    return {
+      client: s.client,
+      colonyName: s.profile.colonyName,
+      prvkey: s.prvkey,
+      myId: s.myId,
+      processes: new ConnectionProcesses(store, storeConnection(s)),
+    };
   };
   const model = new ProcessTreeModel(session, normalizeFilters(context.workspaceState.get(FILTERS_KEY)));
   const provider = new ProcessTreeProvider(model, connection);
@@ -57,23 +71,40 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
   context.subscriptions.push({ dispose: () => clearInterval(ageTicker) });
   const manager = new ProcessRefreshManager(model, connection, view, output);
   provider.onGroupShown = () => manager.updateActive();
-  const watcher = new ProcessWatcher({
-    session: async () => {
-      const s = await connection.requireSession();
-      return { client: s.client, prvkey: s.prvkey };
-    },
-    onUpdate: (p) => model.applyProcess(p),
-    onLog: (m) => output.debug(m),
-  });
-  const documents = new ProcessDocumentProvider(connection, model);
+  const documents = new ProcessDocumentProvider(connection, model, store);
+  // The tree's watches in the store, oldest first, for the active connection only (dropped on a switch).
+  const watches = new Map<string, Disposable>();
+  const unwatch = (id: string) => {
+    watches.get(id)?.dispose();
+    watches.delete(id);
+  };
+  const unwatchAll = () => [...watches.keys()].forEach(unwatch);
+  const watchProcess = (processId: string): void => {
+    if (watches.has(processId)) return;
+    void connection.requireSession().then(
+      (s) => {
+        if (watches.has(processId) || s.client !== connection.client) return;
+        while (watches.size >= MAX_TREE_WATCHES) unwatch(watches.keys().next().value as string);
+        watches.set(processId, store.watch(storeConnection(s), processId, watches));
+      },
+      (err: unknown) => output.debug(`Not watching ${processId}: ${String(err)}`),
+    );
+  };
   context.subscriptions.push(
     model,
     provider,
     view,
     manager,
     documents,
-    { dispose: () => watcher.dispose() },
+    { dispose: unwatchAll },
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
+    // The tree shows what the store knows for the active connection (list rows were placed by the model itself).
+    store.onDidChange((change) => {
+      if (change.key !== activeKey(connection)) return;
+      if (change.source !== 'list') for (const p of change.processes) model.applyProcess(p);
+      for (const p of change.processes) if (isTerminal(p.state)) unwatch(p.processid);
+      for (const g of change.gone) unwatch(g.processId);
+    }),
   );
 
   // My own unfinished processes get push updates while there is room; opened ones always do.
@@ -82,28 +113,23 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
       if (change.kind !== 'group' && change.kind !== 'all') return;
       for (const state of [ProcessState.WAITING, ProcessState.RUNNING]) {
         for (const p of model.group(state).processes) {
-          if (watcher.watchedIds.length >= 5) return;
-          if (isMine(p, model.myId)) watcher.watch(p.processid);
+          if (watches.size >= MAX_MINE_WATCHES) return;
+          if (isMine(p, model.myId)) watchProcess(p.processid);
         }
       }
     }),
   );
 
-  let lastProfile = profileKey(connection);
-  let lastState = connection.state.kind;
   context.subscriptions.push(
-    connection.onDidChange(() => {
-      const key = profileKey(connection);
-      if (key !== lastProfile) {
-        lastProfile = key;
-        watcher.dispose();
-        documents.reset();
+    connection.onDidChange((change) => {
+      if (change.profile || change.client) {
+        // Open documents and panels keep their own connection; only the tree follows the active one.
+        unwatchAll();
         model.reset();
         manager.requestRefresh();
-      } else if (connection.state.kind !== lastState && connection.state.kind === 'connected') {
+      } else if (change.state && connection.state.kind === 'connected') {
         manager.requestRefresh();
       }
-      lastState = connection.state.kind;
     }),
   );
 
@@ -134,7 +160,7 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
         { title: 'Clear Filters', command: 'colonyos.clearFilters' },
       ]);
     }
-    watcher.watch(processId);
+    watchProcess(processId);
     await view.reveal(provider.processNode(p), { select: true, focus: true, expand: false });
   }
 
@@ -151,7 +177,7 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
   reg('colonyos.showDetails', async (arg?: unknown) => {
     const id = processIdOf(arg) ?? selectedProcessId();
     if (!id) throw new UserFacingError('Select a process in the ColonyOS Processes view first.');
-    watcher.watch(id);
+    watchProcess(id);
     await documents.open('details', id);
   });
   reg('colonyos.showLogs', async (arg?: unknown) => {
@@ -202,9 +228,11 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
     output,
     connection,
     selectedProcessId,
-    applyProcess: (p) => model.applyProcess(p),
+    readProcess: (s, id) => store.read(storeConnection(s), id),
     forgetProcess: (id) => {
-      watcher.unwatch(id);
+      unwatch(id);
+      const key = activeKey(connection);
+      if (key) store.remove(key, id);
       model.removeProcess(id);
     },
     requestRefresh: () => manager.requestRefresh(),
@@ -216,7 +244,7 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
     provider,
     view,
     revealProcess,
-    watchProcess: (id) => watcher.watch(id),
+    watchProcess,
     refresh: () => manager.refreshNow(),
   };
 }

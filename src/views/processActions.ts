@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { shortId } from '../base/format';
 import { stringifyJson } from '../colonies/json';
 import { ProcessState, type Process } from '../colonies/types';
-import type { ConnectionService } from '../connection/types';
+import type { ConnectionService, Session } from '../connection/types';
 import { presentState, processLabel } from './stateMapping';
 import { processIdOf } from './treeNodes';
 import { commandRegistrar, UserFacingError } from '../base/errors';
@@ -14,8 +14,8 @@ export interface ProcessActionDeps {
   connection: ConnectionService;
   /** The process selected in the tree, for palette invocations. */
   selectedProcessId(): string | undefined;
-  /** Fresh copy of a process (and the tree updated with it). */
-  applyProcess(p: Process): void;
+  /** A fresh read through the process store (the tree, panels and documents learn it from there). */
+  readProcess(s: Session, processId: string): Promise<Process>;
   forgetProcess(processId: string): void;
   requestRefresh(): void;
 }
@@ -37,8 +37,7 @@ export function registerProcessActions(context: vscode.ExtensionContext, deps: P
   async function fetch(arg: unknown) {
     const id = requireProcessId(arg, deps);
     const s = await connection.requireSession();
-    const p = await s.client.getProcess(id, s.prvkey);
-    deps.applyProcess(p);
+    const p = await deps.readProcess(s, id);
     return { s, p };
   }
 
@@ -77,8 +76,7 @@ export function registerProcessActions(context: vscode.ExtensionContext, deps: P
       graph: (id) => s.client.cancelProcessGraph(id, s.prvkey),
     });
     if (!done) return;
-    const after = await s.client.getProcess(p.processid, s.prvkey).catch(() => undefined);
-    if (after) deps.applyProcess(after);
+    await deps.readProcess(s, p.processid).catch(() => undefined);
     deps.requestRefresh();
   });
 

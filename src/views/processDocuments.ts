@@ -5,7 +5,9 @@ import { safeFileName, shortId } from '../base/format';
 import { stringifyJson } from '../colonies/json';
 import type { Process } from '../colonies/types';
 import { describeError } from '../base/errorText';
-import type { ConnectionService } from '../connection/types';
+import { storeConnection, type ConnectionService, type Session } from '../connection/types';
+import type { Disposable } from '../colonies/events';
+import type { ProcessStore } from '../store/processStore';
 import { LogCursor, capLogLines, droppedLinesNote, type LogBuffer } from './logLines';
 import { isTerminal } from '../colonies/client';
 import type { ProcessTreeModel } from './processTreeModel';
@@ -34,6 +36,15 @@ interface LogFollow {
   error?: string;
   finished: boolean;
   ctrl: AbortController;
+  /** The store's watch on the process: its state says when the log is complete (no state poll of our own). */
+  watch?: Disposable;
+}
+
+interface DocSession {
+  session: Promise<Session>;
+  /** The store key, once the session is known. */
+  key?: string;
+  hold?: Disposable;
 }
 
 export class ProcessDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
@@ -41,23 +52,30 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
   readonly onDidChange = this.changeEmitter.event;
   private readonly follows = new Map<string, LogFollow>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  /**
+   * The connection each open document was first shown from, its client held open: like a channel panel, a document
+   * keeps asking the server its process lives on after the active connection is switched.
+   */
+  private readonly sessions = new Map<string, DocSession>();
 
   constructor(
     private readonly connection: ConnectionService,
     private readonly model: ProcessTreeModel,
+    private readonly store: ProcessStore,
   ) {
     this.subscriptions.push(
       vscode.workspace.onDidCloseTextDocument((doc) => {
-        if (doc.uri.scheme === SCHEME) this.stopFollowing(doc.uri.toString());
+        if (doc.uri.scheme !== SCHEME) return;
+        this.stopFollowing(doc.uri.toString());
+        this.releaseSession(doc.uri.toString());
       }),
-      model.onDidChange((change) => {
-        if (change.kind !== 'process' && change.kind !== 'group') return;
+      // Details follow the store: a change of the process under the document's own connection re-renders it.
+      store.onDidChange((change) => {
         for (const doc of vscode.workspace.textDocuments) {
           const parsed = doc.uri.scheme === SCHEME ? parseDocUri(doc.uri) : undefined;
-          if (parsed?.kind === 'details' && (change.kind === 'group' || change.processId === parsed.processId)) {
-            const p = model.findProcess(parsed.processId);
-            if (p && doc.getText() !== render(p)) this.changeEmitter.fire(doc.uri);
-          }
+          if (parsed?.kind !== 'details') continue;
+          const p = change.processes.find((x) => x.processid === parsed.processId);
+          if (p && this.keyOf(doc.uri) === change.key && doc.getText() !== render(p)) this.changeEmitter.fire(doc.uri);
         }
       }),
     );
@@ -66,15 +84,41 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
   async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
     const parsed = parseDocUri(uri);
     if (!parsed) return `// Unknown ColonyOS document: ${uri.toString()}`;
-    return parsed.kind === 'details' ? this.details(parsed.processId, token) : this.logs(uri, parsed.processId);
+    return parsed.kind === 'details' ? this.details(uri, parsed.processId, token) : this.logs(uri, parsed.processId);
   }
 
-  private async details(processId: string, token: vscode.CancellationToken): Promise<string> {
+  /** The document's own connection: the active one when it was first shown. */
+  private sessionFor(uri: vscode.Uri): Promise<Session> {
+    const key = uri.toString();
+    const known = this.sessions.get(key);
+    if (known) return known.session;
+    const record: DocSession = { session: this.connection.requireSession() };
+    this.sessions.set(key, record);
+    record.session.then(
+      (s) => {
+        record.key = s.key;
+        if (this.sessions.get(key) === record) record.hold = this.connection.retainClient(s.client);
+      },
+      () => this.sessions.get(key) === record && this.sessions.delete(key), // no usable connection yet: ask again next time
+    );
+    return record.session;
+  }
+
+  private keyOf(uri: vscode.Uri): string | undefined {
+    return this.sessions.get(uri.toString())?.key;
+  }
+
+  private releaseSession(key: string): void {
+    this.sessions.get(key)?.hold?.dispose();
+    this.sessions.delete(key);
+  }
+
+  private async details(uri: vscode.Uri, processId: string, token: vscode.CancellationToken): Promise<string> {
     try {
-      const s = await this.connection.requireSession();
+      const s = await this.sessionFor(uri);
       const ctrl = new AbortController();
       token.onCancellationRequested(() => ctrl.abort());
-      const p = await s.client.getProcess(processId, s.prvkey, { signal: ctrl.signal });
+      const p = await this.store.read(storeConnection(s), processId, { signal: ctrl.signal });
       return render(p);
     } catch (err) {
       const known = this.model.findProcess(processId);
@@ -106,9 +150,13 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
     const key = uri.toString();
     let changed: boolean;
     try {
-      const s = await this.connection.requireSession();
-      // Read the state first so the last lines written before the close are still fetched below.
-      const p = await s.client.getProcess(processId, s.prvkey, { signal: follow.ctrl.signal });
+      const s = await this.sessionFor(uri);
+      const conn = storeConnection(s);
+      // The state as the store knows it (one read to start, then its watch), taken before the lines, so the last
+      // lines written before the close are still fetched below.
+      let p = this.store.get(conn, processId);
+      if (!p) p = await this.store.read(conn, processId, { signal: follow.ctrl.signal });
+      if (!follow.watch && !isTerminal(p.state)) follow.watch = this.store.watch(conn, processId, follow);
       const added = await follow.cursor.pull(s.client, s.profile.colonyName, processId, s.prvkey, follow.ctrl.signal);
       capLogLines(follow.buffer);
       changed = added > 0 || follow.error !== undefined || follow.finished !== isTerminal(p.state);
@@ -130,6 +178,7 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
     const follow = this.follows.get(key);
     if (!follow) return;
     follow.ctrl.abort();
+    follow.watch?.dispose();
     if (follow.timer) clearTimeout(follow.timer);
     this.follows.delete(key);
   }
@@ -144,9 +193,10 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
     return vscode.window.showTextDocument(doc, { preview: true });
   }
 
-  /** Drops every follow (connection switched). */
+  /** Drops every follow and every document's connection. */
   reset(): void {
     for (const key of [...this.follows.keys()]) this.stopFollowing(key);
+    for (const key of [...this.sessions.keys()]) this.releaseSession(key);
   }
 
   dispose(): void {

@@ -4,6 +4,7 @@ import { Emitter, type Event } from '../colonies/events';
 import { ProcessState, type Process, type Statistics } from '../colonies/types';
 import { applyFilters, hasFilters, matchesFilters, normalizeFilters, serverFilter, type ProcessFilters, type ServerFilter } from './filters';
 import { STATE_ORDER } from './stateMapping';
+import type { ConnectionProcesses } from '../store/processStore';
 
 /** The server refuses more (docs/protocol.md §4.5). */
 export const MAX_PER_STATE = 100;
@@ -25,6 +26,11 @@ export interface ModelSession {
   colonyName: string;
   prvkey: string;
   myId: string;
+  /**
+   * The process store seen through this session's connection: lists are merged into it and rows show what it
+   * holds, so a list poll that started before a watch event never moves a process back (store/processStore.ts).
+   */
+  processes?: ConnectionProcesses;
 }
 
 export interface GroupData {
@@ -184,7 +190,7 @@ export class ProcessTreeModel {
       const stats = await this.loadStatistics(s, opts);
       const needAll = !stats || hasFilters(this.currentFilters);
       const states = STATE_ORDER.filter((st) => needAll || this.expanded.has(st) || this.groupMap.get(st)?.loaded);
-      const lists = await Promise.all(states.map((st) => this.fetchList(s, st, opts)));
+      const lists = this.throughStore(s, states, await Promise.all(states.map((st) => this.fetchList(s, st, opts))));
       if (generation !== this.generation) return;
       const changed: ProcessState[] = [];
       for (const st of STATE_ORDER) {
@@ -213,7 +219,7 @@ export class ProcessTreeModel {
   async loadGroup(state: ProcessState, opts: CallOptions = {}): Promise<void> {
     const generation = this.generation;
     const s = await this.session();
-    const list = await this.fetchList(s, state, opts);
+    const [list] = this.throughStore(s, [state], [await this.fetchList(s, state, opts)]);
     if (generation !== this.generation) return;
     this.currentMyId = s.myId;
     const g = this.groupMap.get(state) as MutableGroup;
@@ -268,7 +274,7 @@ export class ProcessTreeModel {
     const known = this.findProcess(processId);
     if (known) return known;
     const s = await this.session();
-    const p = await s.client.getProcess(processId, s.prvkey, opts);
+    const p = s.processes ? await s.processes.read(processId, opts) : await s.client.getProcess(processId, s.prvkey, opts);
     const g = this.groupMap.get(p.state);
     if (g && !g.loaded) await this.loadGroup(p.state, opts).catch(() => undefined);
     if (!this.findProcess(processId)) this.applyProcess(p);
@@ -308,6 +314,27 @@ export class ProcessTreeModel {
       if (isMissingFeature(err)) this.statsAvailable = false;
       return undefined;
     }
+  }
+
+  /**
+   * Merges fresh lists into the store and returns them as the store has them: a row the store knows in a later state
+   * moves to that state's list when it was fetched too (else the next poll or the store's event places it).
+   */
+  private throughStore(s: ModelSession, states: readonly ProcessState[], lists: Process[][]): Process[][] {
+    const store = s.processes;
+    if (!store) return lists;
+    store.store.upsert(store.conn, lists.flat(), 'list');
+    const out = new Map<ProcessState, Process[]>(states.map((st) => [st, []]));
+    const placed = new Set<string>();
+    for (const list of lists) {
+      for (const listed of list) {
+        const p = store.get(listed.processid) ?? listed;
+        if (placed.has(p.processid)) continue;
+        placed.add(p.processid);
+        out.get(p.state)?.push(p);
+      }
+    }
+    return states.map((st) => out.get(st) ?? []);
   }
 
   private fetchList(s: ModelSession, state: ProcessState, opts: CallOptions): Promise<Process[]> {

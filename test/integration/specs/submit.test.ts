@@ -8,6 +8,7 @@ import { registerApprovedExecutor, startLocalColony, type LocalColony } from '..
 import { analyzeSpecText, prepareSubmission } from '../../../src/specs/validate';
 import { submitFailureText } from '../../../src/specs/submitText';
 import { waitUntilRunning } from '../../../src/specs/waitRunning';
+import { ConnectionProcesses, ProcessStore } from '../../../src/store/processStore';
 import { toFunctionSpec, toWorkflowSpec } from '../../../src/specs/defaults';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures');
@@ -33,6 +34,8 @@ describe('specs: submitting to the local colony', function () {
   let client: ColoniesClient;
   let user: string;
 
+  const cleanups: Array<() => void> = [];
+  afterEach(() => cleanups.splice(0).forEach((fn) => fn()));
   before(async () => {
     colony = await startLocalColony();
     client = new ColoniesClient({ host: '127.0.0.1', port: colony.port, timeoutMs: 10_000 });
@@ -84,7 +87,10 @@ describe('specs: submitting to the local colony', function () {
     const execKey = echoExecutor('spec-test-echo');
     const submitted = await client.submitFuncSpec(spec, user);
     const abort = new AbortController();
-    const waiting = waitUntilRunning(client, submitted, user, { signal: abort.signal, colonyName: 'dev', roundSeconds: 5 });
+    const processes = new ProcessStore();
+    cleanups.push(() => processes.dispose());
+    const through = new ConnectionProcesses(processes, { key: 'local', client, prvkey: user, colonyName: 'dev' });
+    const waiting = waitUntilRunning(through, submitted, { signal: abort.signal });
     const assigned = await client.assign('dev', 5, execKey);
     assert.equal(assigned.processid, submitted.processid);
     const running = await waiting;
@@ -93,7 +99,7 @@ describe('specs: submitting to the local colony', function () {
 
     const other = await client.submitFuncSpec({ ...spec, conditions: { ...spec.conditions, executortype: 'nobody' } }, user);
     const abort2 = new AbortController();
-    const never = waitUntilRunning(client, other, user, { signal: abort2.signal, colonyName: 'dev', roundSeconds: 5 });
+    const never = waitUntilRunning(through, other, { signal: abort2.signal });
     setTimeout(() => abort2.abort(), 200);
     assert.equal(await never, undefined);
     abort.abort();
@@ -104,7 +110,10 @@ describe('specs: submitting to the local colony', function () {
     const submitted = await client.submitFuncSpec(preparedSpec('specs/good/minimal.json'), user);
     await client.assign('dev', 5, execKey);
     await client.fail(submitted.processid, ['boom'], execKey);
-    const result = await waitUntilRunning(client, submitted, user, { signal: new AbortController().signal, colonyName: 'dev', roundSeconds: 2 });
+    const processes = new ProcessStore();
+    cleanups.push(() => processes.dispose());
+    const through = new ConnectionProcesses(processes, { key: 'local', client, prvkey: user, colonyName: 'dev' });
+    const result = await waitUntilRunning(through, submitted, { signal: new AbortController().signal });
     assert.equal(result?.state, ProcessState.FAILED);
     assert.deepEqual(result?.errors, ['boom']);
   });

@@ -1,4 +1,4 @@
-// The tree model, watcher, log cursor and connection probe against a real local colony over real sockets.
+// The tree model, the process store's watches, log cursor and connection probe against a real local colony over real sockets.
 import * as assert from 'node:assert/strict';
 import { ColoniesClient, funcSpec, ProcessState, type Process } from '../../../src/colonies/index';
 import { crypto } from '../../../src/colonies/crypto';
@@ -7,7 +7,7 @@ import { probeConnection } from '../../../src/connection/probe';
 import { submitSampleProcesses, UNSERVED_EXECUTOR_TYPE } from '../../../src/connection/sampleProcesses';
 import { LogCursor } from '../../../src/views/logLines';
 import { ProcessTreeModel, MAX_PER_STATE } from '../../../src/views/processTreeModel';
-import { ProcessWatcher } from '../../../src/views/processWatcher';
+import { ProcessStore } from '../../../src/store/processStore';
 import { STATE_ORDER, processContextValue } from '../../../src/views/stateMapping';
 import { waitFor as eventually } from '../../support/poll';
 
@@ -100,20 +100,20 @@ describe('process tree against a local colony', function () {
       prvkey,
     );
     const seen: ProcessState[] = [];
-    const watcher = new ProcessWatcher({
-      session: async () => ({ client, prvkey }),
-      onUpdate: (u) => {
+    const store = new ProcessStore({ subscriptionSeconds: 5 });
+    const conn = { key: 'local', client, prvkey };
+    store.onDidChange((change) => {
+      for (const u of change.processes) {
         if (u.processid === p.processid) seen.push(u.state);
         model.applyProcess(u);
-      },
-      subscriptionSeconds: 5,
+      }
     });
     try {
-      watcher.watch(p.processid);
+      store.watch(conn, p.processid);
       await eventually('the watched process to succeed', async () => (seen.includes(ProcessState.SUCCESS) ? true : undefined));
-      await eventually('the watch to end', async () => (watcher.isWatching(p.processid) ? undefined : true));
+      await eventually('the watch to end', async () => (store.isWatched(conn, p.processid) ? undefined : true));
     } finally {
-      watcher.dispose();
+      store.dispose();
     }
     const located = await model.locate(p.processid);
     assert.equal(located.state, ProcessState.SUCCESS);

@@ -102,6 +102,29 @@ describe('colonies/stream and session (purpose-built wire server)', function () 
   }
 
   describe('ChannelStream', () => {
+    it('with a processState feed (the process store), ends when the feed says so and never polls getprocessmsg', async () => {
+      const channel = new ScriptedChannel(server);
+      channel.add(OTHER, 1, 'hello');
+      let state: number | undefined = 1;
+      const listeners = new Set<(s: number) => void>();
+      const { s, got } = stream({
+        pollStateMs: 10,
+        processState: {
+          current: () => state,
+          read: async () => state,
+          onChange: (l) => (listeners.add(l), { dispose: () => listeners.delete(l) }),
+        },
+      });
+      s.start();
+      await until(() => got.length === 1 && s.status.kind === 'live', 'live with the history');
+      state = 2;
+      for (const l of [...listeners]) l(2);
+      await until(() => s.status.kind === 'ended', 'ended');
+      assert.deepEqual(s.status, { kind: 'ended', processState: 2 });
+      assert.equal(server.requests.filter((r) => r.payloadtype === 'getprocessmsg').length, 0, 'no getprocessmsg');
+      assert.equal(listeners.size, 0, 'the feed was let go');
+    });
+
     it('resumes after a dropped socket by index, never losing or repeating an entry, and ends with the process', async () => {
       const e = [wireEntry('a', 1, 'one'), wireEntry('b', 1, 'two', { timestamp: '2026-11-26T19:05:09.5+01:00' }), wireEntry('a', 2, 'three'), wireEntry('b', 2, 'four')];
       let state = 1;
