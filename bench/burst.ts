@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { crypto } from '../src/colonies/index';
 import { ChannelController } from '../src/panels/channelController';
-import { EntryViewBuilder, entryKey } from '../src/panels/entryView';
+import { EntryViewBuilder, rowKey } from '../src/panels/entryView';
 import { TranscriptStore } from '../src/panels/transcriptStore';
 import { EXECUTOR, ME, entry } from '../test/webview/harness';
 import { assignedChat, BenchPage, startBenchColony } from './lib/setup';
@@ -46,7 +46,7 @@ export async function runBurst(log: (line: string) => void): Promise<Record<stri
     await colony.server.request('fill', { processId, channel: 'chat', senderId: executor.id, count: COUNT, prefix: 'burst message ' });
     const offset = await page.clockOffset();
     const newest = (await colony.client.channelRead(processId, 'chat', COUNT - 1, 1, colony.userPrvKey))[0];
-    const lastKey = entryKey(newest);
+    const lastKey = rowKey(newest);
 
     controller = new ChannelController({
       processId,

@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import WebSocket from 'ws';
 import { ChannelSession, crypto, createEnvelope } from '../src/colonies/index';
-import { entryKey } from '../src/panels/entryView';
+import { rowKey } from '../src/panels/entryView';
 import { ChannelController } from '../src/panels/channelController';
 import { TranscriptStore } from '../src/panels/transcriptStore';
 import { BenchChild } from './lib/child';
@@ -126,7 +126,7 @@ export async function runLatency(log: (line: string) => void): Promise<Record<st
       await sleep(500);
       const rec = await page.record();
       // The webview knows entries by key; map keys back to payload texts through the session's transcript.
-      const textByKey = new Map(session.entries.map((e) => [entryKey(e), Buffer.from(e.payload).toString('utf8')]));
+      const textByKey = new Map(session.entries.map((e) => [rowKey(e), Buffer.from(e.payload).toString('utf8')]));
       const rowArrivals = new Arrivals();
       for (const [key, , t] of rec.rows) rowArrivals.note(textByKey.get(key) ?? '', t + pageOffset);
       const handledArrivals = new Arrivals();

@@ -7,7 +7,7 @@ import { insertInOrder } from '../colonies/entries';
 import { ColoniesError } from '../colonies/rpc';
 import { PROCESS_STATE_NAMES, ProcessState, type ChannelEntry, type Process } from '../colonies/types';
 import { boundEntry, entryWeight, formatBytes, formatCount } from './entryLimits';
-import { EntryViewBuilder, entryKey, payloadText, viewWeight, type Parties } from './entryView';
+import { EntryViewBuilder, rowKey, payloadText, viewWeight, type Parties } from './entryView';
 import {
   MAX_MESSAGE_CHARS,
   parseWebviewMessage,
@@ -382,7 +382,7 @@ export class ChannelController {
     const fresh: ChannelEntry[] = [];
     for (const raw of added) {
       const e = boundEntry(raw);
-      const key = entryKey(e);
+      const key = rowKey(e);
       if (this.byKey.has(key)) continue;
       const at = insertInOrder(this.entries, e);
       start = Math.min(start, at);
@@ -417,7 +417,7 @@ export class ChannelController {
     if (cut === 0) return 0;
     this.keptBytes = bytes;
     const removed = this.entries.splice(0, cut);
-    const keys = removed.map((e) => entryKey(e));
+    const keys = removed.map((e) => rowKey(e));
     for (const k of keys) this.byKey.delete(k);
     this.track(this.opts.file.drop(keys));
     return cut;
@@ -436,7 +436,7 @@ export class ChannelController {
     for (let i = 0; i < from; i++) this.builder.note(this.entries[i], views[i].key);
     for (let i = from; i < this.entries.length; i++) {
       const e = this.entries[i];
-      views.push(this.builder.add(e, reusable.get(entryKey(e))));
+      views.push(this.builder.add(e, reusable.get(rowKey(e))));
     }
     this.views = views;
     this.dirtyFrom = Math.min(this.dirtyFrom, from);
@@ -514,7 +514,7 @@ export class ChannelController {
 
   private replaceEntries(entries: readonly ChannelEntry[]): void {
     this.entries = entries.slice();
-    this.byKey = new Map(this.entries.map((e) => [entryKey(e), e]));
+    this.byKey = new Map(this.entries.map((e) => [rowKey(e), e]));
     this.keptBytes = this.entries.reduce((n, e) => n + entryWeight(e), 0);
     this.views = this.builder.all(this.entries);
     this.dirtyFrom = 0;
@@ -549,7 +549,7 @@ export class ChannelController {
     if (this.pendingWrite.length === 0) return;
     const pending = this.pendingWrite;
     this.pendingWrite = [];
-    const kept = pending.filter((e) => this.byKey.get(entryKey(e)) === e);
+    const kept = pending.filter((e) => this.byKey.get(rowKey(e)) === e);
     this.track(this.opts.file.append(kept));
   }
 

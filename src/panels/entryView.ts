@@ -19,7 +19,11 @@ const HEX_PREVIEW_BYTES = 64;
 /** Payloads up to this size are decoded in one go; larger ones in chunks, keeping only what is shown. */
 const DECODE_AT_ONCE = 1024 * 1024;
 
-export function entryKey(e: Pick<ChannelEntry, 'senderid' | 'sequence' | 'timestamp'>): string {
+/**
+ * A row's key in the panel and the webview (a DOM attribute, so printable; colonies/entries.ts entryKey is the
+ * stream's identity of an entry, NUL-separated and hashed when long).
+ */
+export function rowKey(e: Pick<ChannelEntry, 'senderid' | 'sequence' | 'timestamp'>): string {
   return `${e.senderid}:${e.sequence}:${e.timestamp}`;
 }
 
@@ -132,7 +136,7 @@ export class EntryViewBuilder {
 
   /** The view of `e`, the next entry in order; `previous` (its earlier view) is returned when its parent is unchanged. */
   add(e: ChannelEntry, previous?: EntryView): EntryView {
-    const key = entryKey(e);
+    const key = rowKey(e);
     const parentKey = this.findParent(e);
     const view = previous && previous.key === key && previous.parentKey === parentKey ? previous : toEntryView(e, key, this.parties, parentKey);
     this.note(e, key);
@@ -140,7 +144,7 @@ export class EntryViewBuilder {
   }
 
   /** Records `e` as the next entry in order without building its view (a rebuild replaying the unchanged start). */
-  note(e: ChannelEntry, key = entryKey(e)): void {
+  note(e: ChannelEntry, key = rowKey(e)): void {
     let senders = this.bySeq.get(e.sequence);
     if (!senders) this.bySeq.set(e.sequence, (senders = new Map()));
     senders.set(e.senderid, key);

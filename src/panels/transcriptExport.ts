@@ -4,7 +4,7 @@
 // fences they cannot close.
 import type { ChannelEntry } from '../colonies/types';
 import { visibleControls } from './entryLimits';
-import { MAX_PRETTY_JSON_INPUT, entryKey, hexPreview, payloadText, prettyBudget, senderOf, type Parties } from './entryView';
+import { MAX_PRETTY_JSON_INPUT, rowKey, hexPreview, payloadText, prettyBudget, senderOf, type Parties } from './entryView';
 import { prettyJson } from './jsonPretty';
 import type { TranscriptMeta } from './transcriptStore';
 
@@ -79,7 +79,7 @@ export function transcriptToJsonl(entries: readonly ChannelEntry[], parties: Par
     .map((e) => {
       const text = payloadText(e.payload);
       const line: Record<string, unknown> = {
-        key: entryKey(e),
+        key: rowKey(e),
         sequence: e.sequence,
         inreplyto: e.inreplyto || 0,
         timestamp: e.timestamp,

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { insertInOrder } from '../colonies/entries';
 import type { ChannelEntry } from '../colonies/types';
 import { boundEntry, entryWeight } from './entryLimits';
-import { entryKey } from './entryView';
+import { rowKey } from './entryView';
 
 /** What we know about the process, kept beside the transcript so a closed process still has a title. */
 export interface TranscriptMeta {
@@ -411,7 +411,7 @@ export class TranscriptFile {
       const raw = entryFromObject(o);
       if (!raw) continue;
       const e = boundEntry(raw);
-      const key = entryKey(e);
+      const key = rowKey(e);
       if (keys.has(key)) continue;
       keys.add(key);
       insertInOrder(entries, e);
@@ -422,7 +422,7 @@ export class TranscriptFile {
       let cut = 0;
       while (entries.length - cut > limits.maxEntries || (keptBytes > limits.maxBytes && cut < entries.length)) {
         keptBytes -= entryWeight(entries[cut]);
-        this.forget(entryKey(entries[cut]));
+        this.forget(rowKey(entries[cut]));
         cut++;
       }
       if (cut > 0) {
@@ -442,7 +442,7 @@ export class TranscriptFile {
     for (const e of entries) {
       const line = `${encodeEntryLine(e)}\n`;
       const bytes = Buffer.byteLength(line);
-      this.remember(entryKey(e), bytes);
+      this.remember(rowKey(e), bytes);
       text += line;
     }
     return this.write(text);
@@ -470,7 +470,7 @@ export class TranscriptFile {
       const lines = [JSON.stringify({ v: 2, dropped })];
       for (const e of entries) {
         const line = encodeEntryLine(e);
-        this.remember(entryKey(e), Buffer.byteLength(line) + 1);
+        this.remember(rowKey(e), Buffer.byteLength(line) + 1);
         lines.push(line);
       }
       const content = `${lines.join('\n')}\n`;
@@ -592,7 +592,7 @@ export class TranscriptFile {
         const o = line.trim() ? parseLine(line) : undefined;
         const raw = o && entryFromObject(o);
         if (!raw) continue;
-        const key = entryKey(boundEntry(raw));
+        const key = rowKey(boundEntry(raw));
         if (!this.live.has(key) || copied.has(key)) continue;
         copied.add(key);
         batch.push(`${line}\n`);

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import type { ChannelEntry } from '../../../src/colonies/types';
 import { boundEntry, entryWeight, visibleControls, STORED_FIELD_LIMITS } from '../../../src/panels/entryLimits';
-import { EntryViewBuilder, MAX_SHOWN_TEXT, describeBody, entryKey, viewWeight } from '../../../src/panels/entryView';
+import { EntryViewBuilder, MAX_SHOWN_TEXT, describeBody, rowKey, viewWeight } from '../../../src/panels/entryView';
 import { prettyJson } from '../../../src/panels/jsonPretty';
 import { ROW_LIMITS, coerceEntryView, parseHostMessage, parseWebviewMessage, sendRequestId, type EntryView } from '../../../src/panels/protocol';
 import { markdownInline, transcriptToMarkdown } from '../../../src/panels/transcriptExport';
@@ -115,7 +115,7 @@ describe('panels: hostile entries', () => {
     assert.ok(b.senderid.length <= STORED_FIELD_LIMITS.senderid && b.timestamp.length <= STORED_FIELD_LIMITS.timestamp);
     assert.ok(b.type.length <= STORED_FIELD_LIMITS.type && b.error.length <= STORED_FIELD_LIMITS.error);
     assert.equal(boundEntry(b), b);
-    assert.notEqual(entryKey(boundEntry({ ...e, senderid: `${'s'.repeat(4999)}t` })), entryKey(b), 'different long values stay apart');
+    assert.notEqual(rowKey(boundEntry({ ...e, senderid: `${'s'.repeat(4999)}t` })), rowKey(b), 'different long values stay apart');
     assert.equal(boundEntry(entry(1, 'plain')).type, 'data');
     const lone = boundEntry(entry(1, 'x', { type: 'a\uD800b' }));
     assert.equal(lone.type, 'a\uFFFDb', 'a lone surrogate becomes what the UTF-8 file would store');

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ChannelEntry } from '../../../src/colonies/types';
-import { EntryViewBuilder, describeBody, entryKey, payloadText } from '../../../src/panels/entryView';
+import { EntryViewBuilder, describeBody, rowKey, payloadText } from '../../../src/panels/entryView';
 import { transcriptToJsonl, transcriptToMarkdown } from '../../../src/panels/transcriptExport';
 import { SerialQueue, TranscriptStore, encodeEntryLine } from '../../../src/panels/transcriptStore';
 
@@ -101,7 +101,7 @@ describe('panels: transcript store', () => {
       const e = entry(EX, i, `${i} ${big}`);
       await file.append([e]);
       arrived += encodeEntryLine(e).length + 1;
-      keys.push(entryKey(e));
+      keys.push(rowKey(e));
       if (keys.length > 5) await file.drop(keys.splice(0, keys.length - 5));
     }
     await file.flush();
