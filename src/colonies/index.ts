@@ -27,5 +27,6 @@ export { parseJson, stringifyJson, toBigInt } from './json';
 export { GO_ZERO_TIME, isZeroTime, parseTime, parseTimeNs } from './time';
 export { MAX_CHANNEL_PAYLOAD_BYTES, entryKey, entryText } from './entries';
 export { DEFAULT_MAX_IN_FLIGHT } from './limiter';
-export { backoffMs, delay, errorMessage, isRateLimited } from './retry';
+export { backoffMs, delay, isRateLimited } from './retry';
+export { errorMessage } from './rpc';
 export * from './types';

@@ -36,7 +36,3 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
 export function isRateLimited(err: unknown): boolean {
   return err instanceof ColoniesError && err.status === 500 && err.message === 'rate limit exceeded';
 }
-
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

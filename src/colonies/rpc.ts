@@ -135,3 +135,8 @@ export function decodeEnvelope(env: ReplyEnvelope, httpStatus: number, expectedT
     throw new ColoniesTransportError(`Server reply payload is not JSON: ${truncate(inner)}`, 'protocol');
   }
 }
+
+/** The message of anything thrown (an Error's message, anything else as text). */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -16,7 +16,8 @@ import { Emitter, type Disposable } from './events';
 import { entryKey, isOverflowMarker } from './entries';
 import { ColoniesError, ColoniesTransportError } from './rpc';
 import { ReplyTooLargeError } from './transport';
-import { backoffMs, delay, errorMessage, type BackoffOptions } from './retry';
+import { backoffMs, delay, type BackoffOptions } from './retry';
+import { errorMessage } from './rpc';
 import { ProcessState, type ChannelEntry } from './types';
 
 export type StreamStatus =

@@ -12,7 +12,7 @@ import { address, probeConnection } from './probe';
 import { identityKey, isPlainHttpToRemote, plainHttpWarning } from './identity';
 import { readCaFile } from './caFile';
 import type { WorkspaceConnectionGuard } from './workspaceConnections';
-import { errorMessage } from '../colonies/retry';
+import { errorMessage } from '../colonies/rpc';
 
 const PROBE_TIMEOUT_MS = 10_000;
 

@@ -9,7 +9,7 @@ import { submitSampleProcesses } from './sampleProcesses';
 import { sameIdentity } from './identity';
 
 import { LOCAL_PROFILE_NAME } from './localProfile';
-import { errorMessage } from '../colonies/retry';
+import { errorMessage } from '../colonies/rpc';
 
 export { LOCAL_PROFILE_NAME };
 const HOST = '127.0.0.1';

@@ -6,7 +6,7 @@ import { isCertificateError } from '../colonies/transport';
 import type { Colony } from '../colonies/types';
 import { notMemberText } from '../base/errorText';
 import type { ConnectionProfile, ConnectionState } from './types';
-import { errorMessage } from '../colonies/retry';
+import { errorMessage } from '../colonies/rpc';
 
 export interface ColonyProbeClient {
   getColony(colonyName: string, prvkey: string, opts?: { timeoutMs?: number; signal?: AbortSignal }): Promise<Colony>;

@@ -7,7 +7,7 @@ import { DEV_COLONY_PRVKEY, DEV_SERVER_PRVKEY, DEV_USER_PRVKEY, startLocalColony
 import { isLoopbackBindAddress, remoteBindRefusal, remoteBindWarning } from './bind';
 import { env } from './executors/env';
 import { stopOnSignals } from './signals';
-import { errorMessage } from '../colonies/retry';
+import { errorMessage } from '../colonies/rpc';
 
 interface CliOptions {
   port: number;

@@ -7,7 +7,7 @@ import type { ProcessStore } from '../store/processStore';
 import { CHANNEL_VIEW_TYPE, ChannelPanel, panelTitle, mediaRoot } from './channelPanel';
 import { parsePersistedState } from './protocol';
 import { TRANSCRIPT_DEFAULTS, TranscriptStore, type ChannelLimits } from './transcriptStore';
-import { errorMessage } from '../colonies/retry';
+import { errorMessage } from '../colonies/rpc';
 import { formatBytes } from './entryLimits';
 
 const MB = 1024 * 1024;

@@ -3,7 +3,7 @@
 // its process. A panel opened with no usable connection takes the first that connects.
 import type { ColoniesClient } from '../colonies/index';
 import type { Disposable } from '../colonies/events';
-import { errorMessage } from '../colonies/retry';
+import { errorMessage } from '../colonies/rpc';
 import { storeConnection, type ConnectionChange, type ConnectionState, type Session } from '../connection/types';
 import { ConnectionProcesses, type ProcessStore } from '../store/processStore';
 import type { ChannelController } from './channelController';

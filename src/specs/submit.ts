@@ -17,7 +17,7 @@ import { missingExecutorText, submitFailureText, validationFailureText } from '.
 import { prepareSubmission } from './validate';
 import { waitUntilRunning } from './waitRunning';
 import { requireTrustToSubmit } from './trust';
-import { errorMessage } from '../colonies/retry';
+import { errorMessage } from '../colonies/rpc';
 
 export interface SpecTreeHooks {
   revealProcess(processId: string): unknown;

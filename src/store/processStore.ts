@@ -5,7 +5,7 @@
 import { isTerminal } from '../colonies/client';
 import { Emitter, type Disposable, type Event } from '../colonies/events';
 import { ColoniesError } from '../colonies/rpc';
-import { errorMessage } from '../colonies/retry';
+import { errorMessage } from '../colonies/rpc';
 import { ProcessState, type Process } from '../colonies/types';
 
 /** The part of ColoniesClient the store uses. */

@@ -6,7 +6,7 @@ import type { ConnectionService } from '../connection/types';
 import type { ProcessTreeModel } from './processTreeModel';
 import { RefreshScheduler, refreshIntervalMs } from './refreshScheduler';
 import type { TreeNode } from './treeNodes';
-import { errorMessage } from '../colonies/retry';
+import { errorMessage } from '../colonies/rpc';
 
 export interface RefreshHooks {
   /** Lets the connection re-probe when the tree's requests start failing or succeeding again. */

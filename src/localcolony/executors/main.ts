@@ -10,7 +10,7 @@
 import { optionsFromEnv } from './env';
 import { startEchoExecutor, startProgressExecutor, type ExecutorHandle, type ExecutorOptions } from './index';
 import { stopOnSignals } from '../signals';
-import { errorMessage } from '../../colonies/retry';
+import { errorMessage } from '../../colonies/rpc';
 
 const USAGE = 'Usage: executor echo|progress [--name <executor name>] [--type <executor type>] [--verbose]';
 
