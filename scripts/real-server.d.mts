@@ -6,4 +6,4 @@ export function binaryPath(): string;
 export function ensureBinary(): string;
 export function ensurePostgres(): string;
 export function install(): string;
-export function startServer(options?: { echo?: boolean }): Promise<{ env: Record<string, string>; logFile: string; stop: () => Promise<void>; version: string }>;
+export function startServer(options?: { echo?: boolean }): Promise<{ env: Record<string, string>; logFile: string; stop: () => Promise<void>; version: string; port: number }>;

@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT, ensureAptPackages, isMain, killGroup } from './vscode-server.mjs';
+import { REPO_ROOT, ensureAptPackages, freePort, isMain, killGroup } from './vscode-server.mjs';
 
 const GO_MODULE_DIR = path.join(REPO_ROOT, 'scripts', 'real-server');
 const IN_NAMESPACE = 'COLONYOS_REAL_SERVER_NAMESPACE';
@@ -37,8 +37,15 @@ export const DEV_IDENTITY = {
   COLONIES_PRVKEY: 'ddf7f7791208083b6a9ed975a72684f6406a269cfa36f1b1c32045c0a71fff05',
 };
 
-/** Inside the namespace the usual ports are free; outside it (not root) they are taken as given. */
-const PORTS = { http: 50080, pg: 5432, etcdClient: 2379, etcdPeer: 2380, relay: 2381, monitor: 21120 };
+/** Inside the namespace the usual ports are free; outside it, free ports are picked for each run. */
+const USUAL_PORTS = { http: 50080, pg: 5432, etcdClient: 2379, etcdPeer: 2380, relay: 2381, monitor: 21120 };
+
+async function choosePorts() {
+  if (process.env[IN_NAMESPACE] === '1') return USUAL_PORTS;
+  const ports = {};
+  for (const name of Object.keys(USUAL_PORTS)) ports[name] = await freePort();
+  return ports;
+}
 
 function log(message) {
   process.stderr.write(`[real-server] ${message}\n`);
@@ -135,6 +142,7 @@ function pg(binDir, tool, args, options = {}) {
  * COLONIES_* environment a client needs and a stop function.
  */
 export async function startServer({ echo = false } = {}) {
+  const PORTS = await choosePorts();
   const colonies = ensureBinary();
   const pgBin = ensurePostgres();
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'colonyos-real-'));
@@ -210,7 +218,7 @@ export async function startServer({ echo = false } = {}) {
       COLONIES_PRVKEY: DEV_IDENTITY.COLONIES_PRVKEY,
       COLONIES_SERVER_PRVKEY: DEV_IDENTITY.COLONIES_SERVER_PRVKEY,
     };
-    return { env: clientEnv, logFile, stop, version: pinnedVersion() };
+    return { env: clientEnv, logFile, stop, version: pinnedVersion(), port: PORTS.http };
   } catch (err) {
     await stop();
     throw err;
@@ -221,7 +229,7 @@ export async function startServer({ echo = false } = {}) {
 async function runAgainstServer(command) {
   const started = Date.now();
   const srv = await startServer();
-  log(`ColonyOS server ${srv.version} up on http://127.0.0.1:${PORTS.http} (colony dev, user myuser) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`ColonyOS server ${srv.version} up on http://127.0.0.1:${srv.port} (colony dev, user myuser) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: { ...process.env, ...srv.env } });
   const forward = (sig) => child.kill(sig);
   process.on('SIGINT', forward);
@@ -242,6 +250,12 @@ function runInNamespace(command) {
   install(); // network access (Go proxy, apt) happens out here
   if (!isRoot()) {
     log('not root: running without a private network namespace; the ColonyOS server listens on every interface while the tests run');
+    return undefined;
+  }
+  // A container may forbid new namespaces even to root: say so loudly, and run as a non-root user would.
+  const probe = spawnSync('unshare', ['--net', 'true'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    log(`WARNING: cannot create a network namespace (${(probe.stderr || probe.error?.message || `exit ${probe.status}`).trim()}); running without one: the ColonyOS server listens on every interface while the tests run`);
     return undefined;
   }
   const r = spawnSync('unshare', ['--net', '--', process.execPath, process.argv[1], 'run', '--', ...command], {
