@@ -4,41 +4,27 @@
 // state. The vscode panel (channelPanel.ts) only moves messages and shows dialogs, so this runs unchanged in the
 // integration tests against the local colony.
 import { ChannelSession, errorMessage, isTerminal, type ColoniesClient, type StreamStatus } from '../colonies/index';
-import { safeFileName, shortId } from '../base/format';
+import { shortId } from '../base/format';
 import { ColoniesError } from '../colonies/rpc';
 import { OrderedTranscript, type TranscriptChangeEvent } from '../colonies/transcript';
 import { PROCESS_STATE_NAMES, ProcessState, type ChannelEntry, type Process } from '../colonies/types';
 import { boundEntry, entryWeight } from './entryLimits';
-import { rowKey, payloadText, type Parties } from './entryView';
+import { rowKey, type Parties } from './entryView';
 import {
-  parseWebviewMessage,
-  sendRequestId,
   type ComposerView,
   type HostMessage,
   type PanelInfo,
   type StatusView,
-  type WebviewMessage,
 } from './protocol';
 import { RowSync } from './rowSync';
 import { composerView, droppedNotice, statusView, type PanelState } from './statusView';
-import { entryToClipboardText, transcriptToPlainText } from './transcriptExport';
 import { DEFAULT_CHANNEL_LIMITS, type ChannelLimits, type TranscriptFile, type TranscriptMeta } from './transcriptStore';
 import { TranscriptWriter } from './transcriptWriter';
+import { handleWebviewMessage, type ControllerActions, type ControllerLog, type SendResult } from './webviewRequests';
 import { ConnectionProcesses, ProcessStore, connectionKey } from '../store/processStore';
 import type { Disposable } from '../colonies/events';
 
-export interface ControllerLog {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
-/** What the controller needs from the editor: dialogs and the clipboard. */
-export interface ControllerActions {
-  savePayload(bytes: Uint8Array, suggestedName: string): Promise<void>;
-  copyText(text: string): Promise<void>;
-  exportTranscript(): Promise<void>;
-}
+export type { ControllerActions, ControllerLog };
 
 export interface ConnectedSession {
   client: ColoniesClient;
@@ -98,7 +84,7 @@ export class ChannelController {
   private lastStatusJson = '';
   private lastDroppedPosted = 0;
   /** The answer to the latest send, posted again on resync: VS Code drops messages to a hidden webview. */
-  private lastSendResult: Extract<HostMessage, { type: 'sendResult' }> | undefined;
+  private lastSendResult: SendResult | undefined;
 
   constructor(private readonly opts: ChannelControllerOptions) {
     this.processId = opts.processId;
@@ -263,20 +249,23 @@ export class ChannelController {
    * malformed `send` is still answered (with an error), so the composer never waits for an answer that cannot come.
    */
   async handleMessage(raw: unknown): Promise<void> {
-    const parsed = parseWebviewMessage(raw);
-    if (!parsed.ok) {
-      this.opts.log.warn(`Channel panel ${this.label}: ignored a message from the webview (${parsed.reason})`);
-      const requestId = sendRequestId(raw);
-      if (requestId !== undefined) this.answerSend({ type: 'sendResult', requestId, ok: false, error: `The message could not be sent: ${parsed.reason}.` });
-      return;
-    }
-    try {
-      await this.dispatch(parsed.message);
-    } catch (err) {
-      this.opts.log.error(`Channel panel ${this.label}: ${parsed.message.type} failed: ${errorMessage(err)}`);
-    }
+    await handleWebviewMessage(
+      {
+        processId: this.processId,
+        channel: this.channel,
+        label: this.label,
+        actions: this.opts.actions,
+        log: this.opts.log,
+        transcript: () => this.transcript,
+        parties: () => this.parties,
+        entryByKey: (key) => this.entryByKey(key),
+        resync: () => this.resync(),
+        send: (text, kind, inReplyTo) => this.send(text, kind, inReplyTo),
+        answerSend: (result) => this.answerSend(result),
+      },
+      raw,
+    );
   }
-
   /** Sends a message as the composer would; resolves with the sequence used. */
   async send(text: string, kind: 'data' | 'end' | 'error', inReplyTo = 0): Promise<number> {
     const composer = composerView(this.panelState);
@@ -311,45 +300,7 @@ export class ChannelController {
     return (this.process !== undefined && isTerminal(this.process.state)) || this.streamStatus.kind === 'ended';
   }
 
-  private async dispatch(m: WebviewMessage): Promise<void> {
-    switch (m.type) {
-      case 'ready':
-        this.resync();
-        return;
-      case 'send':
-        try {
-          const sequence = await this.send(m.text, m.kind, m.inReplyTo);
-          this.answerSend({ type: 'sendResult', requestId: m.requestId, ok: true, sequence });
-        } catch (err) {
-          this.opts.log.warn(`Channel ${this.label}: send failed: ${errorMessage(err)}`);
-          this.answerSend({ type: 'sendResult', requestId: m.requestId, ok: false, error: errorMessage(err) });
-        }
-        return;
-      case 'savePayload': {
-        const e = this.ordered.get(m.key);
-        if (!e) return this.opts.log.warn(`Channel ${this.label}: no message ${m.key} to save`);
-        const ext = payloadText(e.payload) !== undefined ? 'txt' : 'bin';
-        await this.opts.actions.savePayload(e.payload, `${shortId(this.processId)}-${safeFileName(this.channel, 'channel')}-${e.sequence}.${ext}`);
-        return;
-      }
-      case 'copyMessage': {
-        const e = this.ordered.get(m.key);
-        if (e) await this.opts.actions.copyText(entryToClipboardText(e));
-        return;
-      }
-      case 'copyAll':
-        await this.opts.actions.copyText(transcriptToPlainText(this.ordered.entries, this.rows.parties));
-        return;
-      case 'exportTranscript':
-        await this.opts.actions.exportTranscript();
-        return;
-      case 'webviewError':
-        this.opts.log.error(`Channel panel ${this.label} webview: ${m.message}`);
-        return;
-    }
-  }
-
-  private answerSend(result: Extract<HostMessage, { type: 'sendResult' }>): void {
+  private answerSend(result: SendResult): void {
     this.lastSendResult = result;
     this.opts.post(result);
   }
