@@ -3,57 +3,24 @@
 // adds to; its changes drive the rows (rowSync.ts) and the file (transcriptWriter.ts), and statusView.ts words the
 // state. The vscode panel (channelPanel.ts) only moves messages and shows dialogs, so this runs unchanged in the
 // integration tests against the local colony.
-import { ChannelSession, errorMessage, isTerminal, type ColoniesClient, type StreamStatus } from '../colonies/index';
+import { ChannelSession, errorMessage, isTerminal, type StreamStatus } from '../colonies/index';
 import { shortId } from '../base/format';
 import { ColoniesError } from '../colonies/rpc';
 import { OrderedTranscript, type TranscriptChangeEvent } from '../colonies/transcript';
 import { PROCESS_STATE_NAMES, ProcessState, type ChannelEntry, type Process } from '../colonies/types';
 import { boundEntry, entryWeight } from './entryLimits';
 import { rowKey, type Parties } from './entryView';
-import {
-  type ComposerView,
-  type HostMessage,
-  type PanelInfo,
-  type StatusView,
-} from './protocol';
+import type { ComposerView, PanelInfo, StatusView } from './protocol';
 import { RowSync } from './rowSync';
-import { composerView, droppedNotice, statusView, type PanelState } from './statusView';
-import { DEFAULT_CHANNEL_LIMITS, type ChannelLimits, type TranscriptFile, type TranscriptMeta } from './transcriptStore';
+import { composerView, droppedNotice, metaFromProcess, statusView, type PanelState } from './statusView';
+import { DEFAULT_CHANNEL_LIMITS, type ChannelLimits, type TranscriptMeta } from './transcriptStore';
 import { TranscriptWriter } from './transcriptWriter';
+import type { ChannelControllerOptions, ConnectedSession } from './controllerOptions';
 import { handleWebviewMessage, type ControllerActions, type ControllerLog, type SendResult } from './webviewRequests';
 import { ConnectionProcesses, ProcessStore, connectionKey } from '../store/processStore';
 import type { Disposable } from '../colonies/events';
 
-export type { ControllerActions, ControllerLog };
-
-export interface ConnectedSession {
-  client: ColoniesClient;
-  prvkey: string;
-  myId: string;
-  /**
-   * The process store seen through this panel's own connection: the process's state comes from there (one read, then
-   * the store's shared watch). Without it (tests that drive a controller alone) the controller keeps a private store.
-   */
-  processes?: ConnectionProcesses;
-}
-
-export interface ChannelControllerOptions {
-  processId: string;
-  channel: string;
-  file: TranscriptFile;
-  /** Sends to the webview. Messages may be dropped while the webview is hidden; resync() repairs that. */
-  post: (message: HostMessage) => void;
-  actions: ControllerActions;
-  log: ControllerLog;
-  /** Unused: the process store's watch says when an executor takes the process (kept so old callers compile). */
-  waitingPollMs?: number;
-  /** Unused: the process store's watch says when the process finished (kept so old callers compile). */
-  pollStateMs?: number;
-  /** Fired when the title information (funcname) becomes known or changes. */
-  onInfoChanged?: (info: PanelInfo) => void;
-  /** What this channel keeps (read as entries arrive, so a settings change applies to the next ones). */
-  limits?: () => ChannelLimits;
-}
+export type { ChannelControllerOptions, ConnectedSession, ControllerActions, ControllerLog };
 
 export { FIRST_CHUNK_ROWS, LATER_CHUNK_ROWS } from './rowSync';
 export { droppedNotice } from './statusView';
@@ -348,14 +315,7 @@ export class ChannelController {
     if (!conn) return;
     this.process = p;
     const before = JSON.stringify(this.meta);
-    this.meta = {
-      ...this.meta,
-      funcname: p.spec?.funcname || this.meta.funcname,
-      colonyName: p.spec?.conditions?.colonyname || this.meta.colonyName,
-      initiatorId: p.initiatorid || this.meta.initiatorId,
-      executorId: p.assignedexecutorid || this.meta.executorId,
-    };
-    if (isTerminal(p.state)) this.meta.finalState = PROCESS_STATE_NAMES[p.state];
+    this.meta = metaFromProcess(this.meta, p);
     if (JSON.stringify(this.meta) !== before) {
       this.writer.saveMeta(this.meta);
       this.opts.onInfoChanged?.(this.info);

@@ -5,7 +5,8 @@ import type { StreamStatus } from '../colonies/stream';
 import { PROCESS_STATE_NAMES, ProcessState, type Process } from '../colonies/types';
 import { formatBytes, formatCount } from './entryLimits';
 import type { ComposerView, StatusView } from './protocol';
-import type { ChannelLimits } from './transcriptStore';
+import type { ChannelLimits, TranscriptMeta } from './transcriptStore';
+import { isTerminal } from '../colonies/client';
 
 export interface PanelState {
   /** Why the process is gone from the server, if it is. */
@@ -70,4 +71,17 @@ export function composerView(s: PanelState): ComposerView {
 export function droppedNotice(count: number, limits: ChannelLimits): string {
   const what = count === 1 ? '1 older message was' : `${formatCount(count)} older messages were`;
   return `${what} dropped from this transcript: a channel keeps its newest ${formatCount(limits.maxEntries)} messages within ${formatBytes(limits.maxBytes)} (settings colonyos.transcripts.maxEntriesPerChannel, maxMBPerChannel and maxTotalMB).`;
+}
+
+/** What the panel's stored metadata learns from a read of the process (a field the read lacks keeps its value). */
+export function metaFromProcess(meta: TranscriptMeta, p: Process): TranscriptMeta {
+  const next: TranscriptMeta = {
+    ...meta,
+    funcname: p.spec?.funcname || meta.funcname,
+    colonyName: p.spec?.conditions?.colonyname || meta.colonyName,
+    initiatorId: p.initiatorid || meta.initiatorId,
+    executorId: p.assignedexecutorid || meta.executorId,
+  };
+  if (isTerminal(p.state)) next.finalState = PROCESS_STATE_NAMES[p.state];
+  return next;
 }
