@@ -17,6 +17,8 @@ export { ChannelStream } from './stream';
 export type { ChannelStreamOptions, StreamStatus } from './stream';
 export { ChannelSession } from './session';
 export type { ChannelSessionOptions, SendOptions } from './session';
+export { OrderedTranscript } from './transcript';
+export type { OrderedTranscriptOptions, TranscriptCap, TranscriptChange, TranscriptChangeEvent } from './transcript';
 export { Emitter } from './events';
 export type { Disposable, Event } from './events';
 export { funcSpec } from './funcspec';

@@ -4,10 +4,11 @@
 import type { ColoniesClient } from './client';
 import { crypto } from './crypto';
 import { Emitter, type Disposable } from './events';
-import { checkPayloadSize, entryKey, insertInOrder, payloadBytes } from './entries';
+import { checkPayloadSize, payloadBytes } from './entries';
 import { ColoniesTransportError } from './rpc';
 import { backoffMs, delay, isRateLimited, type BackoffOptions } from './retry';
 import { ChannelStream, type ProcessStateFeed, type StreamStatus } from './stream';
+import { OrderedTranscript, type TranscriptChangeEvent } from './transcript';
 import type { ChannelEntry, ChannelMessageType } from './types';
 
 export interface ChannelSessionOptions {
@@ -30,6 +31,11 @@ export interface ChannelSessionOptions {
   afterIndex?: number;
   /** Caps on what `entries` keeps (the oldest go first): a panel bounds its memory; unbounded when absent. */
   retain?: { maxEntries: number; maxBytes: number };
+  /**
+   * A transcript the caller owns and keeps across sessions (a panel's): the session adds what arrives to it instead of
+   * keeping its own, and the stream resumes after its entries. `initialEntries` and `retain` are then not used.
+   */
+  transcript?: OrderedTranscript;
 }
 
 export interface SendOptions {
@@ -39,10 +45,11 @@ export interface SendOptions {
 
 export class ChannelSession implements Disposable {
   readonly myId: string;
-  private readonly transcript: ChannelEntry[] = [];
-  private transcriptBytes = 0;
-  private readonly keys = new Set<string>();
-  private readonly changeEmitter = new Emitter<{ added: ChannelEntry[] }>();
+  /** The one ordered copy of the conversation: the caller's when given, else the session's own. */
+  readonly transcript: OrderedTranscript;
+  private readonly ownsTranscript: boolean;
+  private readonly transcriptSub: Disposable;
+  private readonly changeEmitter = new Emitter<TranscriptChangeEvent>();
   private readonly stream: ChannelStream;
   private readonly stop = new AbortController();
   private lastOwnSequence = 0;
@@ -57,26 +64,33 @@ export class ChannelSession implements Disposable {
     private readonly opts: ChannelSessionOptions,
   ) {
     this.myId = crypto.id(opts.prvkey);
-    this.add(opts.initialEntries ?? []);
+    this.ownsTranscript = !opts.transcript;
+    const retain = opts.retain;
+    this.transcript = opts.transcript ?? new OrderedTranscript({ cap: () => retain });
+    if (this.ownsTranscript) this.transcript.add(opts.initialEntries ?? []);
+    for (const e of this.transcript.entries) this.noteOwn(e);
+    this.transcriptSub = this.transcript.onDidChange((change) => {
+      for (const e of change.added) this.noteOwn(e);
+      if (change.added.length > 0) this.changeEmitter.fire(change);
+    });
     this.stream = new ChannelStream(client, {
       processId: opts.processId,
       channel: opts.channel,
       prvkey: opts.prvkey,
-      knownEntries: opts.initialEntries,
+      knownEntries: opts.transcript ? opts.transcript.entries.slice() : opts.initialEntries,
       afterIndex: opts.afterIndex,
       pollStateMs: opts.pollStateMs,
       processState: opts.processState,
     });
     this.onStatus = this.stream.onStatus;
     this.stream.onEntries((batch) => {
-      const added = this.add(batch);
-      if (added.length > 0) this.changeEmitter.fire({ added });
+      this.transcript.add(batch);
     });
   }
 
   /** The merged transcript of both parties, de-duplicated, in the server's log order. */
   get entries(): readonly ChannelEntry[] {
-    return this.transcript;
+    return this.transcript.entries;
   }
 
   get status(): StreamStatus {
@@ -85,11 +99,11 @@ export class ChannelSession implements Disposable {
 
   /** The first `end` entry (from either party), if any; the conversation convention for "done". */
   get endEntry(): ChannelEntry | undefined {
-    return this.transcript.find((e) => e.type === 'end');
+    return this.transcript.entries.find((e) => e.type === 'end');
   }
 
   get errorEntries(): ChannelEntry[] {
-    return this.transcript.filter((e) => e.type === 'error');
+    return this.transcript.entries.filter((e) => e.type === 'error');
   }
 
   start(): void {
@@ -99,7 +113,9 @@ export class ChannelSession implements Disposable {
   dispose(): void {
     this.stop.abort();
     this.stream.dispose();
+    this.transcriptSub.dispose();
     this.changeEmitter.dispose();
+    if (this.ownsTranscript) this.transcript.dispose();
   }
 
   /**
@@ -120,27 +136,8 @@ export class ChannelSession implements Disposable {
     return job;
   }
 
-  private add(batch: readonly ChannelEntry[]): ChannelEntry[] {
-    const added: ChannelEntry[] = [];
-    for (const e of batch) {
-      const key = entryKey(e);
-      if (this.keys.has(key)) continue;
-      this.keys.add(key);
-      if (e.senderid === this.myId) this.lastOwnSequence = Math.max(this.lastOwnSequence, e.sequence);
-      insertInOrder(this.transcript, e);
-      this.transcriptBytes += e.payload.length + 100;
-      added.push(e);
-    }
-    const cap = this.opts.retain;
-    if (cap) {
-      let cut = 0;
-      while (this.transcript.length - cut > cap.maxEntries || (this.transcriptBytes > cap.maxBytes && cut < this.transcript.length)) {
-        this.transcriptBytes -= this.transcript[cut].payload.length + 100;
-        cut++;
-      }
-      if (cut > 0) this.transcript.splice(0, cut);
-    }
-    return added;
+  private noteOwn(e: ChannelEntry): void {
+    if (e.senderid === this.myId) this.lastOwnSequence = Math.max(this.lastOwnSequence, e.sequence);
   }
 
   /**
