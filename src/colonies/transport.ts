@@ -30,7 +30,8 @@ export function replyCap(requested: number | undefined): number {
   return Math.min(n, MAX_DECODABLE_BYTES);
 }
 
-export function formatBytes(bytes: number): string {
+/** A size cap in an error message: whole KiB or MiB when round ("256 KiB", "1 MiB"). */
+function formatCap(bytes: number): string {
   const [unit, size] = bytes >= 1024 * 1024 ? ['MiB', bytes / (1024 * 1024)] : ['KiB', bytes / 1024];
   return `${Number.isInteger(size) ? size : size.toFixed(1)} ${unit}`;
 }
@@ -42,7 +43,7 @@ export class ReplyTooLargeError extends ColoniesTransportError {
     readonly limitBytes: number,
   ) {
     super(
-      `Server reply is larger than ${formatBytes(limitBytes)}; the client stopped reading it (${what}). Read channels in smaller pages, or raise maxReplyBytes`,
+      `Server reply is larger than ${formatCap(limitBytes)}; the client stopped reading it (${what}). Read channels in smaller pages, or raise maxReplyBytes`,
       'protocol',
     );
   }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { ColoniesClient } from '../colonies/index';
 import { crypto } from '../colonies/crypto';
 import { UserFacingError } from '../base/errors';
+import { Disposable } from '../base/disposable';
 import type { ConnectionChange, ConnectionProfile, ConnectionService, ConnectionState, Session } from './types';
 import { connectionKey, type ProcessStore } from '../store/processStore';
 import type { PrivateKeyStore } from './privateKeys';
@@ -28,7 +29,7 @@ export function requestTimeoutMs(): number {
   return Math.min(MAX_REQUEST_TIMEOUT_S, Math.max(1, Number(seconds) || 30)) * 1000;
 }
 
-export class ConnectionServiceImpl implements ConnectionService, vscode.Disposable {
+export class ConnectionServiceImpl extends Disposable implements ConnectionService, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<ConnectionChange>();
   readonly onDidChange = this.changeEmitter.event;
   private currentProfile: ConnectionProfile | undefined;
@@ -44,7 +45,6 @@ export class ConnectionServiceImpl implements ConnectionService, vscode.Disposab
   /** Why the profile's CA certificate file cannot be used; the connection is not used until it is fixed. */
   private caProblem: string | undefined;
   private probeGeneration = 0;
-  private readonly disposables: vscode.Disposable[] = [];
   /** What the workspace's own settings files say about connections (all ignored); set at activation. */
   workspaceConnections: WorkspaceConnectionGuard | undefined;
 
@@ -53,7 +53,10 @@ export class ConnectionServiceImpl implements ConnectionService, vscode.Disposab
     readonly keys: PrivateKeyStore,
     private readonly output: vscode.LogOutputChannel,
   ) {
-    this.disposables.push(
+    super();
+    // Disposed newest first: the listeners, then the emitter.
+    this.register(this.changeEmitter);
+    this.registerAll(
       profiles.onDidChange(() => this.reload()),
       keys.onDidChange((identity) => {
         if (this.currentProfile && identity === identityKey(this.currentProfile)) void this.checkConnection();
@@ -236,13 +239,12 @@ export class ConnectionServiceImpl implements ConnectionService, vscode.Disposab
     }
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.probeGeneration++;
     this.currentClient?.dispose();
     this.currentClient = undefined;
     for (const c of this.retired) c.dispose();
     this.retired.clear();
-    for (const d of this.disposables) d.dispose();
-    this.changeEmitter.dispose();
+    super.dispose();
   }
 }

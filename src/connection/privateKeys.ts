@@ -1,6 +1,7 @@
 // Private keys live only in SecretStorage (docs/architecture.md, Practices), one per server identity (scheme, host, port, colony),
 // behind this typed wrapper. A profile's display name never selects a key: any settings file can reuse a name.
 import * as vscode from 'vscode';
+import { Disposable } from '../base/disposable';
 import { validatePrivateKey } from '../colonies/crypto';
 import {
   IDENTITY_SECRET_PREFIX,
@@ -11,16 +12,20 @@ import {
   type ServerIdentity,
 } from './identity';
 
-export class PrivateKeyStore implements vscode.Disposable {
+export class PrivateKeyStore extends Disposable implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<string>();
   /** Fires with the identity key (see identityKey) whose key changed, also for changes made by another window. */
   readonly onDidChange = this.changeEmitter.event;
-  private readonly subscription: vscode.Disposable;
 
   constructor(private readonly secrets: vscode.SecretStorage) {
-    this.subscription = secrets.onDidChange((e) => {
-      if (e.key.startsWith(IDENTITY_SECRET_PREFIX)) this.changeEmitter.fire(e.key.slice(IDENTITY_SECRET_PREFIX.length));
-    });
+    super();
+    // Disposed newest first: the listener, then the emitter.
+    this.register(this.changeEmitter);
+    this.register(
+      secrets.onDidChange((e) => {
+        if (e.key.startsWith(IDENTITY_SECRET_PREFIX)) this.changeEmitter.fire(e.key.slice(IDENTITY_SECRET_PREFIX.length));
+      }),
+    );
   }
 
   async get(server: ServerIdentity): Promise<string | undefined> {
@@ -56,10 +61,5 @@ export class PrivateKeyStore implements vscode.Disposable {
   /** The one-time move of keys stored per profile name (see migrateLegacyKeys). */
   migrateLegacy(userProfiles: readonly (ServerIdentity & { name: string })[]): Promise<KeyMigrationResult> {
     return migrateLegacyKeys(this.secrets, userProfiles);
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.changeEmitter.dispose();
   }
 }

@@ -1,6 +1,7 @@
 // Connection profiles in user settings (`colonyos.connections`, `colonyos.activeConnection`); never a key here, and
 // never a value from a workspace.
 import * as vscode from 'vscode';
+import { Disposable } from '../base/disposable';
 import type { ConnectionProfile } from './types';
 import { resolveProfiles, type ResolvedProfiles } from './profileResolution';
 
@@ -11,18 +12,22 @@ function resolved(): ResolvedProfiles {
   return resolveProfiles(config.inspect('connections'), config.inspect('activeConnection'));
 }
 
-export class ProfileStore implements vscode.Disposable {
+export class ProfileStore extends Disposable implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changeEmitter.event;
-  private readonly subscription: vscode.Disposable;
   private reportedProblems = '';
 
   constructor(private readonly output: vscode.LogOutputChannel) {
-    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SECTION}.connections`) || e.affectsConfiguration(`${SECTION}.activeConnection`)) {
-        this.changeEmitter.fire();
-      }
-    });
+    super();
+    // Disposed newest first: the listener, then the emitter.
+    this.register(this.changeEmitter);
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SECTION}.connections`) || e.affectsConfiguration(`${SECTION}.activeConnection`)) {
+          this.changeEmitter.fire();
+        }
+      }),
+    );
   }
 
   /**
@@ -80,10 +85,5 @@ export class ProfileStore implements vscode.Disposable {
   private async write(profiles: ConnectionProfile[]): Promise<void> {
     const plain = profiles.map(({ name, host, port, tls, colonyName, caFile }) => ({ name, host, port, tls, colonyName, ...(caFile ? { caFile } : {}) }));
     await vscode.workspace.getConfiguration(SECTION).update('connections', plain, vscode.ConfigurationTarget.Global);
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.changeEmitter.dispose();
   }
 }

@@ -17,7 +17,7 @@ export class ChannelError extends Error {
 
 const notFound = (): ChannelError => new ChannelError('notfound', 'channel not found');
 
-export interface ChannelEntry {
+export interface StoredChannelEntry {
   sequence: bigint;
   inreplyto: bigint;
   timestamp: bigint;
@@ -33,27 +33,27 @@ export interface Channel {
   name: string;
   submitterId: string;
   executorId: string;
-  log: ChannelEntry[];
+  log: StoredChannelEntry[];
 }
 
 export interface ChannelSubscriber {
-  push(entry: ChannelEntry): void;
+  push(entry: StoredChannelEntry): void;
   /** The channel was removed (process closed, failed or cancelled): end silently. */
   end(): void;
 }
 
-export interface ChannelLimits {
+export interface ChannelRateLimits {
   rateLimitBurst: number;
   rateLimitPerSecond: number;
 }
 
-export const DEFAULT_CHANNEL_LIMITS: ChannelLimits = { rateLimitBurst: RATE_LIMIT_BURST, rateLimitPerSecond: RATE_LIMIT_PER_SECOND };
+export const DEFAULT_CHANNEL_RATE_LIMITS: ChannelRateLimits = { rateLimitBurst: RATE_LIMIT_BURST, rateLimitPerSecond: RATE_LIMIT_PER_SECOND };
 
 class TokenBucket {
   private tokens: number;
   private last = process.hrtime.bigint();
 
-  constructor(private readonly limits: ChannelLimits) {
+  constructor(private readonly limits: ChannelRateLimits) {
     this.tokens = limits.rateLimitBurst;
   }
 
@@ -69,7 +69,7 @@ class TokenBucket {
   }
 }
 
-export function entryJson(e: ChannelEntry): Record<string, unknown> {
+export function entryJson(e: StoredChannelEntry): Record<string, unknown> {
   const out: Record<string, unknown> = { sequence: e.sequence };
   if (e.inreplyto !== 0n) out.inreplyto = e.inreplyto;
   out.timestamp = formatNs(e.timestamp);
@@ -86,7 +86,7 @@ export class ChannelRouter {
   private readonly subscribers = new Map<string, Set<ChannelSubscriber>>();
   private readonly limiters = new Map<string, TokenBucket>();
 
-  constructor(private readonly limits: ChannelLimits = DEFAULT_CHANNEL_LIMITS) {}
+  constructor(private readonly limits: ChannelRateLimits = DEFAULT_CHANNEL_RATE_LIMITS) {}
 
   /** Creates the channel unless it exists; silently ignores duplicates (as submit does). */
   createIfMissing(processId: string, name: string, submitterId: string, executorId: string): void {
@@ -125,7 +125,7 @@ export class ChannelRouter {
     }
     if (!limiter.allow()) throw new ChannelError('ratelimit', 'rate limit exceeded');
     if (ch.log.length >= MAX_LOG_ENTRIES) throw new ChannelError('full', 'channel log is full');
-    const entry: ChannelEntry = { sequence, inreplyto: inReplyTo, timestamp: nowNs(), senderid: senderId, payload, type, error: '' };
+    const entry: StoredChannelEntry = { sequence, inreplyto: inReplyTo, timestamp: nowNs(), senderid: senderId, payload, type, error: '' };
     ch.log.push(entry);
     // The server's comparator: same sender by sequence, otherwise by arrival time (not a total order).
     ch.log.sort((a, b) => {
@@ -136,7 +136,7 @@ export class ChannelRouter {
   }
 
   /** `afterIndex` is an index into the sorted log, not a sequence number. */
-  readAfter(channelId: string, callerId: string, afterIndex: bigint, limit: number): ChannelEntry[] {
+  readAfter(channelId: string, callerId: string, afterIndex: bigint, limit: number): StoredChannelEntry[] {
     const ch = this.channels.get(channelId);
     if (!ch) throw notFound();
     this.authorize(ch, callerId);

@@ -8,7 +8,7 @@ import type { RawData, WebSocket } from 'ws';
 import { ProcessState } from '../colonies/types';
 import { membershipError } from './auth';
 import { entryJson } from './channels';
-import type { ChannelEntry } from './channels';
+import type { StoredChannelEntry } from './channels';
 import { decodeInner } from './dispatch';
 import type { ServerCore } from './dispatch';
 import { errorBody, okBody, parseEnvelope, recoverCaller } from './envelope';
@@ -259,7 +259,7 @@ class PubsubConnection {
       let unsubscribe: () => void;
       try {
         unsubscribe = channels.subscribe(chId, callerId, {
-          push: (e: ChannelEntry) => this.send(okBody('subscribechannelmsg', [entryJson(e)]), binary),
+          push: (e: StoredChannelEntry) => this.send(okBody('subscribechannelmsg', [entryJson(e)]), binary),
           end: () => finish(),
         });
       } catch (err) {

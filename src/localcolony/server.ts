@@ -5,8 +5,8 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { ChannelRouter, DEFAULT_CHANNEL_LIMITS } from './channels';
-import type { ChannelLimits } from './channels';
+import { ChannelRouter, DEFAULT_CHANNEL_RATE_LIMITS } from './channels';
+import type { ChannelRateLimits } from './channels';
 import { Controller } from './controller';
 import { handleApi } from './dispatch';
 import type { ApiHooks, ServerCore } from './dispatch';
@@ -35,7 +35,7 @@ export interface ServerStats {
 export interface LocalColonyServerOptions {
   state?: ColonyState;
   /** Tests lower the channel rate limit to exercise it without flooding (defaults: docs/protocol.md §6). */
-  channelLimits?: Partial<ChannelLimits>;
+  channelLimits?: Partial<ChannelRateLimits>;
   /** What one client may hold (connections, bodies, subscriptions) and how long it may take; defaults in limits.ts. */
   limits?: Partial<LocalColonyLimits>;
   log?: (line: string) => void;
@@ -66,7 +66,7 @@ export class LocalColonyServer {
 
   constructor(opts: LocalColonyServerOptions = {}) {
     this.state = opts.state ?? new ColonyState();
-    this.channels = new ChannelRouter({ ...DEFAULT_CHANNEL_LIMITS, ...opts.channelLimits });
+    this.channels = new ChannelRouter({ ...DEFAULT_CHANNEL_RATE_LIMITS, ...opts.channelLimits });
     this.log = opts.log ?? (() => undefined);
     this.limits = resolveLimits(opts.limits);
     this.subscriptions = new SubscriptionBudget(this.limits.maxSubscriptions);

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import { safeFileName, shortId } from '../base/format';
 import * as vscode from 'vscode';
 import { runReported } from '../base/errors';
+import { Disposable } from '../base/disposable';
 import type { ConnectionService } from '../connection/types';
 import type { ProcessStore } from '../store/processStore';
 import { PanelConnection } from './panelConnection';
@@ -34,14 +35,12 @@ export function mediaRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'media');
 }
 
-export class ChannelPanel implements vscode.Disposable {
+export class ChannelPanel extends Disposable implements vscode.Disposable {
   readonly controller: ChannelController;
-  private readonly disposables: vscode.Disposable[] = [];
   private readonly onDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDisposeEmitter.event;
   /** The connection this panel was opened on, kept for its life (panelConnection.ts). */
   private readonly connection: PanelConnection;
-  private disposed = false;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -49,6 +48,7 @@ export class ChannelPanel implements vscode.Disposable {
     readonly channel: string,
     private readonly deps: ChannelPanelDeps,
   ) {
+    super();
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: [mediaRoot(deps.extensionUri)] };
     this.controller = new ChannelController({
@@ -68,20 +68,22 @@ export class ChannelPanel implements vscode.Disposable {
       log: deps.output,
       limits: deps.limits,
       onInfoChanged: (info) => {
-        if (!this.disposed) panel.title = panelTitle(info);
+        if (!this.isDisposed) panel.title = panelTitle(info);
       },
     });
     panel.title = panelTitle(this.controller.info);
     webview.html = this.html();
-    this.disposables.push(
+    const listeners = [
       webview.onDidReceiveMessage((m: unknown) => void this.controller.handleMessage(m)),
       // VS Code drops messages sent while the panel is hidden: send the whole state again when it shows.
       panel.onDidChangeViewState((e) => {
         if (e.webviewPanel.visible) this.controller.resync();
       }),
       panel.onDidDispose(() => this.dispose()),
-    );
+    ];
     this.connection = new PanelConnection(deps.connection, this.controller, deps.processes);
+    // Disposed newest first: the controller, the listeners, the connection, the panel; then dispose() fires onDidDispose.
+    this.registerAll(panel, this.connection, ...listeners, this.controller);
   }
 
   /** Shows the stored transcript, then connects the live stream. */
@@ -115,13 +117,9 @@ export class ChannelPanel implements vscode.Disposable {
     if (open) await vscode.window.showTextDocument(target);
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.controller.dispose();
-    for (const d of this.disposables.splice(0)) d.dispose();
-    this.connection.dispose();
-    this.panel.dispose();
+  override dispose(): void {
+    if (this.isDisposed) return;
+    super.dispose();
     this.onDisposeEmitter.fire();
     this.onDisposeEmitter.dispose();
   }
@@ -141,7 +139,7 @@ export class ChannelPanel implements vscode.Disposable {
   }
 
   private post(m: HostMessage): void {
-    if (this.disposed || !this.panel.visible) return;
+    if (this.isDisposed || !this.panel.visible) return;
     this.panel.webview.postMessage(m).then(undefined, (err: unknown) => this.deps.output.debug(`Channel panel: postMessage failed: ${String(err)}`));
   }
 

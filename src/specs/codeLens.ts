@@ -1,6 +1,7 @@
 // "Submit · Submit & Open Channel" above a function spec, "Submit Workflow" above a workflow; in Restricted Mode,
 // the reason nothing can be submitted.
 import * as vscode from 'vscode';
+import { Disposable } from '../base/disposable';
 import { documentKind, parsedValue } from './documents';
 import { MANAGE_TRUST_COMMAND, RESTRICTED_SUBMIT_TEXT } from './trust';
 
@@ -13,13 +14,20 @@ function firstContent(doc: vscode.TextDocument): vscode.Position {
   return new vscode.Position(0, 0);
 }
 
-export class SpecCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class SpecCodeLensProvider extends Disposable implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.changed.event;
-  private readonly subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('colonyos.specFileGlobs')) this.changed.fire();
-  });
-  private readonly trustSubscription = vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire());
+
+  constructor() {
+    super();
+    // Disposed newest first: the listeners, then the emitter.
+    this.registerAll(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('colonyos.specFileGlobs')) this.changed.fire();
+      }),
+    );
+  }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const kind = documentKind(doc);
@@ -40,11 +48,5 @@ export class SpecCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
       );
     }
     return lenses;
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.trustSubscription.dispose();
-    this.changed.dispose();
   }
 }

@@ -9,7 +9,7 @@ import { identityKey } from '../connection/identity';
 import { ConnectionProcesses, connectionKey, type ProcessStore } from '../store/processStore';
 import type { Disposable } from '../colonies/events';
 import { isTerminal } from '../colonies/client';
-import { describeFilters, hasFilters, normalizeFilters, type ProcessFilters } from './filters';
+import { describeFilters, hasFilters, normalizeFilters, type TreeFilters } from './filters';
 import { ProcessDocumentProvider, SCHEME } from './processDocuments';
 import { ProcessRefreshManager, type RefreshHooks } from './processRefresh';
 import { ProcessTreeModel, type ModelSession } from './processTreeModel';
@@ -138,7 +138,7 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
     view.message = describeFilters(f);
     void vscode.commands.executeCommand('setContext', 'colonyos.hasFilters', hasFilters(f));
   };
-  const setFilters = async (f: ProcessFilters) => {
+  const setFilters = async (f: TreeFilters) => {
     model.setFilters(f);
     await context.workspaceState.update(FILTERS_KEY, model.filters);
     updateFilterUi();

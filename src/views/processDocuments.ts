@@ -6,7 +6,7 @@ import { stringifyJson } from '../colonies/json';
 import type { Process } from '../colonies/types';
 import { describeError } from '../base/errorText';
 import { storeConnection, type ConnectionService, type Session } from '../connection/types';
-import type { Disposable } from '../colonies/events';
+import { Disposable, type IDisposable } from '../base/disposable';
 import type { ProcessStore } from '../store/processStore';
 import { LogCursor, capLogLines, droppedLinesNote, type LogBuffer } from './logLines';
 import { isTerminal } from '../colonies/client';
@@ -37,21 +37,20 @@ interface LogFollow {
   finished: boolean;
   ctrl: AbortController;
   /** The store's watch on the process: its state says when the log is complete (no state poll of our own). */
-  watch?: Disposable;
+  watch?: IDisposable;
 }
 
 interface DocSession {
   session: Promise<Session>;
   /** The store key, once the session is known. */
   key?: string;
-  hold?: Disposable;
+  hold?: IDisposable;
 }
 
-export class ProcessDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+export class ProcessDocumentProvider extends Disposable implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changeEmitter.event;
   private readonly follows = new Map<string, LogFollow>();
-  private readonly subscriptions: vscode.Disposable[] = [];
   /**
    * The connection each open document was first shown from, its client held open: like a channel panel, a document
    * keeps asking the server its process lives on after the active connection is switched.
@@ -63,7 +62,10 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
     private readonly model: ProcessTreeModel,
     private readonly store: ProcessStore,
   ) {
-    this.subscriptions.push(
+    super();
+    // Disposed newest first: the listeners, then the emitter.
+    this.register(this.changeEmitter);
+    this.registerAll(
       vscode.workspace.onDidCloseTextDocument((doc) => {
         if (doc.uri.scheme !== SCHEME) return;
         this.stopFollowing(doc.uri.toString());
@@ -199,10 +201,9 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
     for (const key of [...this.sessions.keys()]) this.releaseSession(key);
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.reset();
-    for (const s of this.subscriptions) s.dispose();
-    this.changeEmitter.dispose();
+    super.dispose();
   }
 }
 

@@ -7,6 +7,7 @@ import type { ProcessTreeModel } from './processTreeModel';
 import { RefreshScheduler, refreshIntervalMs } from './refreshScheduler';
 import type { TreeNode } from './treeNodes';
 import { errorMessage } from '../colonies/rpc';
+import { Disposable } from '../base/disposable';
 
 export interface RefreshHooks {
   /** Lets the connection re-probe when the tree's requests start failing or succeeding again. */
@@ -18,9 +19,8 @@ function intervalSetting(): number {
   return refreshIntervalMs(vscode.workspace.getConfiguration('colonyos').get<unknown>('refreshInterval') ?? 5);
 }
 
-export class ProcessRefreshManager implements vscode.Disposable {
+export class ProcessRefreshManager extends Disposable implements vscode.Disposable {
   readonly scheduler: RefreshScheduler;
-  private readonly subscriptions: vscode.Disposable[] = [];
   private colonyExpanded = true;
 
   constructor(
@@ -29,12 +29,16 @@ export class ProcessRefreshManager implements vscode.Disposable {
     view: vscode.TreeView<TreeNode>,
     output: vscode.LogOutputChannel,
   ) {
-    this.scheduler = new RefreshScheduler({
-      intervalMs: intervalSetting(),
-      run: () => this.runOnce(),
-      onError: (err) => output.debug(`Process list refresh failed: ${errorMessage(err)}`),
-    });
-    this.subscriptions.push(
+    super();
+    // Disposed newest first: the listeners, then the scheduler.
+    this.scheduler = this.register(
+      new RefreshScheduler({
+        intervalMs: intervalSetting(),
+        run: () => this.runOnce(),
+        onError: (err) => output.debug(`Process list refresh failed: ${errorMessage(err)}`),
+      }),
+    );
+    this.registerAll(
       view.onDidChangeVisibility((e) => this.scheduler.setVisible(e.visible)),
       view.onDidExpandElement((e) => {
         if (e.element.kind === 'group') model.setExpanded(e.element.state, true);
@@ -50,7 +54,6 @@ export class ProcessRefreshManager implements vscode.Disposable {
         if (e.affectsConfiguration('colonyos.refreshInterval')) this.scheduler.setInterval(intervalSetting());
       }),
       connection.onDidChange(() => this.updateActive()),
-      { dispose: () => this.scheduler.dispose() },
     );
     this.scheduler.setVisible(view.visible);
     this.updateActive();
@@ -88,9 +91,5 @@ export class ProcessRefreshManager implements vscode.Disposable {
       }
       throw err;
     }
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
   }
 }

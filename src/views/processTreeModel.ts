@@ -1,18 +1,14 @@
 // The process tree's data: per-state lists, counts, filters, and change events (docs/architecture.md, Practices).
 // No TreeDataProvider logic and no `vscode` import; the provider renders what this holds.
 import { Emitter, type Event } from '../colonies/events';
+import type { CallOptions } from '../colonies/transport';
 import { ProcessState, type Process, type Statistics } from '../colonies/types';
-import { applyFilters, hasFilters, matchesFilters, normalizeFilters, serverFilter, type ProcessFilters, type ServerFilter } from './filters';
+import { applyFilters, hasFilters, matchesFilters, normalizeFilters, serverFilter, type TreeFilters, type ServerFilter } from './filters';
 import { STATE_ORDER } from './stateMapping';
 import type { ConnectionProcesses } from '../store/processStore';
 
 /** The server refuses more (docs/protocol.md §4.5). */
 export const MAX_PER_STATE = 100;
-
-interface CallOptions {
-  signal?: AbortSignal;
-  timeoutMs?: number;
-}
 
 /** The part of ColoniesClient the model uses. */
 export interface ProcessListClient {
@@ -86,7 +82,7 @@ export class ProcessTreeModel {
   readonly onDidChange: Event<ModelChange> = this.changeEmitter.event;
   private groupMap = new Map<ProcessState, MutableGroup>(STATE_ORDER.map((s) => [s, emptyGroup(s)]));
   private expanded = new Set<ProcessState>();
-  private currentFilters: ProcessFilters;
+  private currentFilters: TreeFilters;
   private currentStatus: ModelStatus = { kind: 'idle' };
   private currentMyId: string | undefined;
   private currentColony: string | undefined;
@@ -95,7 +91,7 @@ export class ProcessTreeModel {
 
   constructor(
     private readonly session: () => Promise<ModelSession>,
-    filters: ProcessFilters = {},
+    filters: TreeFilters = {},
   ) {
     this.currentFilters = normalizeFilters(filters);
   }
@@ -112,7 +108,7 @@ export class ProcessTreeModel {
     return this.currentColony;
   }
 
-  get filters(): ProcessFilters {
+  get filters(): TreeFilters {
     return { ...this.currentFilters };
   }
 
@@ -152,7 +148,7 @@ export class ProcessTreeModel {
     else this.expanded.delete(state);
   }
 
-  setFilters(filters: ProcessFilters): void {
+  setFilters(filters: TreeFilters): void {
     const next = normalizeFilters(filters);
     if (JSON.stringify(next) === JSON.stringify(this.currentFilters)) return;
     const serverChanged = JSON.stringify(serverFilter(next)) !== JSON.stringify(serverFilter(this.currentFilters));
@@ -344,7 +340,7 @@ export class ProcessTreeModel {
   }
 }
 
-function matchesServerFilter(p: Process, f: ProcessFilters): boolean {
+function matchesServerFilter(p: Process, f: TreeFilters): boolean {
   return matchesFilters(p, { executorType: f.executorType, label: f.executorType ? undefined : f.label }, undefined);
 }
 
