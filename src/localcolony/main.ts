@@ -92,9 +92,9 @@ async function main(): Promise<void> {
   );
   for (const line of exportLines(colony.env, fromEnvironment)) process.stdout.write(`${line}\n`);
   if (fromEnvironment.size > 0) process.stdout.write('\nKeys from your environment are used as they are; keep them exported there.\n');
-  process.stdout.write('\nPress Ctrl+C to stop.\n');
-
+  // The handlers before the prompt: whoever reads it may send SIGINT at once.
   stopOnSignals('local colony', () => colony.stop());
+  process.stdout.write('\nPress Ctrl+C to stop.\n');
 }
 
 main().catch((err: unknown) => {

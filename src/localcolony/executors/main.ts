@@ -32,8 +32,7 @@ async function main(): Promise<void> {
   };
   const opts: ExecutorOptions = { ...optionsFromEnv(), executorName, executorType, log };
   const handle: ExecutorHandle = kind === 'echo' ? await startEchoExecutor(opts) : await startProgressExecutor(opts);
-  process.stdout.write(`${kind} executor ${handle.executorName} (id ${handle.executorId}) running; Ctrl+C to stop.\n`);
-
+  // The handlers first: whoever reads "running" may send SIGINT at once.
   stopOnSignals(handle.executorName, async () => {
     const result = await handle.stop();
     const what = `${kind} executor ${handle.executorName}`;
@@ -43,6 +42,7 @@ async function main(): Promise<void> {
         : `${what} is still registered (${result.reason}); the colony owner can remove it with: colonies executor remove --name ${handle.executorName}\n`,
     );
   });
+  process.stdout.write(`${kind} executor ${handle.executorName} (id ${handle.executorId}) running; Ctrl+C to stop.\n`);
 }
 
 main().catch((err: unknown) => {
