@@ -2,14 +2,24 @@
 
 import type WebSocket from 'ws';
 import { crypto } from './crypto';
-import { toBigInt } from './json';
 import { ColoniesError, ColoniesTransportError, createEnvelope, decodeReply, type RpcEnvelope } from './rpc';
-import { HttpTransport, ReplyTooLargeError, type CallOptions, type TlsCa } from './transport';
-import { runSubscription, type PubsubHandlers } from './pubsub';
-import { checkPayloadSize, isOverflowMarker, payloadBytes, toChannelEntries } from './entries';
+import { HttpTransport, type CallOptions } from './transport';
+import { toChannelEntries } from './entries';
 import { DEFAULT_MAX_IN_FLIGHT } from './limiter';
+import { asList, isTerminal, normalizeLog, normalizeProcess } from './normalize';
+import { subscribeChannelEntries, subscribeProcessState, subscriber, type Subscribe } from './subscriptions';
+import { channelAppendMessage, readAllPages } from './channels';
+import type {
+  ChannelAppendOptions,
+  ChannelReadAllOptions,
+  ColoniesClientOptions,
+  ColoniesLogger,
+  LogQuery,
+  NewExecutor,
+  ProcessFilters,
+  SubscribeChannelOptions,
+} from './clientOptions';
 import {
-  PROCESS_STATE_NAMES,
   ProcessState,
   type Attribute,
   type ChannelEntry,
@@ -29,97 +39,7 @@ import {
   type WorkflowSpec,
 } from './types';
 
-export interface ColoniesLogger {
-  debug(message: string): void;
-  warn(message: string): void;
-}
-
-export interface ColoniesClientOptions {
-  host: string;
-  port: number;
-  tls?: boolean;
-  /** This client's own cap; the process-wide cap per server (16) applies on top. */
-  maxInFlight?: number;
-  timeoutMs?: number;
-  /** Added to the requested long-poll seconds of `assign`. */
-  assignMarginMs?: number;
-  /** TLS only: false accepts self-signed certificates. */
-  rejectUnauthorized?: boolean;
-  /** TLS only: certificate authorities (PEM) to trust for HTTPS and wss, e.g. a private CA of a self-hosted server. */
-  ca?: TlsCa;
-  /**
-   * Largest reply read (HTTP body or WebSocket frame), in bytes. Default 256 MiB; larger replies are refused with
-   * a clear error instead of exhausting memory. Capped at Node's longest string (~512 MiB).
-   */
-  maxReplyBytes?: number;
-  logger?: ColoniesLogger;
-}
-
-export interface ProcessFilters {
-  executortype?: string;
-  label?: string;
-  initiator?: string;
-}
-
-export interface LogQuery {
-  since?: bigint;
-  latest?: boolean;
-  executorName?: string;
-}
-
-export type NewExecutor = Pick<Executor, 'executorid' | 'executortype' | 'executorname' | 'colonyname'> & Partial<Executor>;
-
-export interface ChannelAppendOptions extends CallOptions {
-  inReplyTo?: number;
-  /** Entry type: "data" (default), "end", "error" or any string the parties agree on. */
-  payloadType?: string;
-}
-
-export interface SubscribeChannelOptions extends CallOptions {
-  /** Index into the channel log: the number of entries already held (docs/protocol.md §6), not a sequence. */
-  afterSeq?: number;
-  /** Seconds the server keeps the subscription (it ends it with an empty frame). Default 30. */
-  timeout?: number;
-  /** Called with each batch; returning false ends the subscription. */
-  callback?: (entries: ChannelEntry[]) => boolean | void;
-  /** Called once the subscription request has been sent. */
-  onSubscribed?: () => void;
-}
-
-export interface ChannelReadAllOptions extends CallOptions {
-  /** Index to start at (entries to skip). Default 0. */
-  from?: number;
-  /** Entries per request to start with; halved whenever a page is over the reply cap. Default 200. */
-  pageSize?: number;
-}
-
-/** Time allowed beyond a subscription's own timeout before the client gives up on the server. */
-const SUBSCRIPTION_GRACE_MS = 5000;
-
-function isTerminal(state: ProcessState): boolean {
-  return state === ProcessState.SUCCESS || state === ProcessState.FAILED || state === ProcessState.CANCELLED;
-}
-
-export function normalizeProcess(value: unknown): Process {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ColoniesTransportError('Server reply is not a process', 'protocol');
-  }
-  const p = value as Process;
-  p.prioritytime = toBigInt(p.prioritytime);
-  return p;
-}
-
-function normalizeLog(value: unknown): Log {
-  const l = value as Log;
-  l.timestamp = toBigInt(l.timestamp);
-  return l;
-}
-
-function asList<T>(value: unknown, what: string, map: (v: unknown) => T = (v) => v as T): T[] {
-  if (value === null || value === undefined) return [];
-  if (!Array.isArray(value)) throw new ColoniesTransportError(`Server reply to ${what} is not a list`, 'protocol');
-  return value.map(map);
-}
+export { isTerminal, normalizeProcess } from './normalize';
 
 export class ColoniesClient {
   readonly host: string;
@@ -130,8 +50,9 @@ export class ColoniesClient {
   private readonly assignMarginMs: number;
   private readonly sockets = new Set<WebSocket>();
   private readonly logger?: ColoniesLogger;
+  private readonly subscriber: Subscribe;
 
-  constructor(private readonly options: ColoniesClientOptions) {
+  constructor(options: ColoniesClientOptions) {
     if (!options.host) throw new Error('ColoniesClient needs a host');
     if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) {
       throw new Error(`ColoniesClient needs a port between 1 and 65535 (got ${String(options.port)})`);
@@ -150,6 +71,16 @@ export class ColoniesClient {
       rejectUnauthorized: options.rejectUnauthorized,
       ca: options.ca,
       maxReplyBytes: options.maxReplyBytes,
+    });
+    this.subscriber = subscriber({
+      origin: this.transport.origin,
+      tls: this.tls,
+      timeoutMs: this.timeoutMs,
+      rejectUnauthorized: options.rejectUnauthorized,
+      ca: options.ca,
+      maxPayloadBytes: this.transport.maxReplyBytes,
+      disposeSignal: this.transport.disposeSignal,
+      sockets: this.sockets,
     });
   }
 
@@ -449,20 +380,12 @@ export class ColoniesClient {
     prvkey: string,
     opts: ChannelAppendOptions = {},
   ): Promise<void> {
-    const bytes = payloadBytes(payload);
+    let msg: Record<string, unknown>;
     try {
-      checkPayloadSize(bytes);
+      msg = channelAppendMessage(processId, channel, sequence, payload, opts);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    const msg: Record<string, unknown> = {
-      processid: processId,
-      name: channel,
-      sequence,
-      payload: Buffer.from(bytes).toString('base64'),
-    };
-    if (opts.inReplyTo) msg.inreplyto = opts.inReplyTo;
-    if (opts.payloadType) msg.payloadtype = opts.payloadType;
     return this.rpcVoid('channelappendmsg', msg, prvkey, opts);
   }
 
@@ -477,85 +400,15 @@ export class ColoniesClient {
    * fit in one reply under the size cap: a page that comes back too large is read again at half the size.
    */
   async channelReadAll(processId: string, channel: string, prvkey: string, opts: ChannelReadAllOptions = {}): Promise<ChannelEntry[]> {
-    const { from, pageSize, ...call } = opts;
-    const all: ChannelEntry[] = [];
-    let page = Math.max(1, Math.floor(pageSize ?? 200));
-    let at = Math.max(0, from ?? 0);
-    for (;;) {
-      let got: ChannelEntry[];
-      try {
-        got = await this.channelRead(processId, channel, at, page, prvkey, call);
-      } catch (err) {
-        if (!(err instanceof ReplyTooLargeError) || page === 1) throw err;
-        page = Math.ceil(page / 2);
-        continue;
-      }
-      for (const e of got) all.push(e);
-      at += got.length;
-      if (got.length < page) return all;
-    }
-  }
-
-  private wsUrl(): string {
-    return `${this.tls ? 'wss' : 'ws'}${this.origin.slice(this.tls ? 5 : 4)}/pubsub`;
-  }
-
-  /** One WebSocket subscription with this client's connection settings; `guardMs` bounds it if the server goes quiet. */
-  private subscribe(envelope: RpcEnvelope, what: string, guardMs: number, opts: CallOptions, handlers: PubsubHandlers): Promise<void> {
-    return runSubscription(
-      {
-        url: this.wsUrl(),
-        envelope,
-        what,
-        connectTimeoutMs: opts.timeoutMs ?? this.timeoutMs,
-        guardMs,
-        rejectUnauthorized: this.options.rejectUnauthorized,
-        ca: this.options.ca,
-        maxPayloadBytes: this.transport.maxReplyBytes,
-        signal: opts.signal,
-        disposeSignal: this.transport.disposeSignal,
-        sockets: this.sockets,
-      },
-      handlers,
-    );
+    return readAllPages((at, limit, call) => this.channelRead(processId, channel, at, limit, prvkey, call), opts);
   }
 
   /**
-   * Subscribes over WebSocket and resolves with every entry received once the subscription ends: at its
-   * timeout (the server's empty frame), when `callback` returns false, or, since the server ends it
-   * silently when the process closes (docs/protocol.md P7), at the timeout plus a grace period.
+   * Subscribes over WebSocket and resolves with every entry received once the subscription ends (see
+   * src/colonies/subscriptions.ts).
    */
-  async subscribeChannel(processId: string, channel: string, prvkey: string, opts: SubscribeChannelOptions = {}): Promise<ChannelEntry[]> {
-    const timeout = opts.timeout ?? 30;
-    const envelope = createEnvelope(
-      'subscribechannelmsg',
-      { processid: processId, name: channel, afterseq: opts.afterSeq ?? 0, timeout },
-      prvkey,
-    );
-    const all: ChannelEntry[] = [];
-    await this.subscribe(
-      envelope,
-      `Channel subscription ${channel} of process ${processId}`,
-      (timeout > 0 ? timeout : 30) * 1000 + SUBSCRIPTION_GRACE_MS,
-      opts,
-      {
-        onOpen: opts.onSubscribed,
-        onValue: (value) => {
-          const batch = toChannelEntries(value);
-          if (batch.length === 0) return true;
-          all.push(...batch);
-          const keepGoing = opts.callback?.(batch) !== false;
-          return !keepGoing || batch.some(isOverflowMarker);
-        },
-        onClose: (code) =>
-          new ColoniesTransportError(
-            `Channel subscription ${channel} of process ${processId} was cut off: the WebSocket closed (${code}) before the subscription ended`,
-            'network',
-          ),
-        onGuardTimeout: () => undefined,
-      },
-    );
-    return all;
+  subscribeChannel(processId: string, channel: string, prvkey: string, opts: SubscribeChannelOptions = {}): Promise<ChannelEntry[]> {
+    return subscribeChannelEntries(this.subscriber, processId, channel, prvkey, opts);
   }
 
   /**
@@ -568,38 +421,7 @@ export class ColoniesClient {
    * be trusted.
    */
   async subscribeProcess(processId: string, state: ProcessState, timeoutSeconds: number, prvkey: string, opts: CallOptions & { colonyName?: string } = {}): Promise<Process> {
-    const envelope = createEnvelope(
-      'subscribeprocessmsg',
-      { colonyname: opts.colonyName ?? '', processid: processId, executortype: '', state, timeout: timeoutSeconds },
-      prvkey,
-    );
-    const stateName = PROCESS_STATE_NAMES[state] ?? String(state);
-    const timeoutError = () =>
-      new ColoniesTransportError(`Process ${processId} did not reach state ${stateName} within ${timeoutSeconds} s`, 'timeout');
-    let result: Process | undefined;
-    await this.subscribe(
-      envelope,
-      `Process subscription for ${processId}`,
-      Math.max(0, timeoutSeconds) * 1000 + SUBSCRIPTION_GRACE_MS,
-      opts,
-      {
-        onValue: (value) => {
-          const p = normalizeProcess(value);
-          if (p.state !== state) return false;
-          result = p;
-          return true;
-        },
-        // The server ends process subscriptions by dropping the socket; near the timeout that is normal.
-        onClose: (code, elapsedMs) =>
-          elapsedMs >= timeoutSeconds * 1000 - 250
-            ? timeoutError()
-            : new ColoniesTransportError(
-                `Process subscription for ${processId} was cut off: the WebSocket closed (${code}) after ${elapsedMs} ms of ${timeoutSeconds} s`,
-                'network',
-              ),
-        onGuardTimeout: timeoutError,
-      },
-    );
+    const result = await subscribeProcessState(this.subscriber, processId, state, timeoutSeconds, prvkey, opts);
     return isTerminal(state) ? this.getProcess(processId, prvkey, { signal: opts.signal }) : result!;
   }
 
@@ -608,6 +430,4 @@ export class ColoniesClient {
     return crypto.id(prvkey);
   }
 }
-
-export { isTerminal };
 
