@@ -1,15 +1,22 @@
 // The ColonyOS client: pycolonies' API in camelCase, the private key passed explicitly to every signed call.
 
-import type WebSocket from 'ws';
+import { ClientCore } from './clientCore';
 import { crypto } from './crypto';
-import { toBigInt } from './json';
-import { ColoniesError, ColoniesTransportError, createEnvelope, decodeReply, type RpcEnvelope } from './rpc';
-import { HttpTransport, ReplyTooLargeError, type CallOptions, type TlsCa } from './transport';
-import { runSubscription, type PubsubHandlers } from './pubsub';
-import { checkPayloadSize, isOverflowMarker, payloadBytes, toChannelEntries } from './entries';
-import { DEFAULT_MAX_IN_FLIGHT } from './limiter';
+import { ColoniesError } from './rpc';
+import type { CallOptions } from './transport';
+import { toChannelEntries } from './entries';
+import { isTerminal, normalizeLog, normalizeProcess } from './normalize';
+import { subscribeChannelEntries, subscribeProcessState } from './subscriptions';
+import { channelAppendMessage, readAllPages } from './channels';
+import type {
+  ChannelAppendOptions,
+  ChannelReadAllOptions,
+  LogQuery,
+  NewExecutor,
+  ProcessFilters,
+  SubscribeChannelOptions,
+} from './clientOptions';
 import {
-  PROCESS_STATE_NAMES,
   ProcessState,
   type Attribute,
   type ChannelEntry,
@@ -29,194 +36,10 @@ import {
   type WorkflowSpec,
 } from './types';
 
-export interface ColoniesLogger {
-  debug(message: string): void;
-  warn(message: string): void;
-}
+export { isTerminal, normalizeProcess } from './normalize';
 
-export interface ColoniesClientOptions {
-  host: string;
-  port: number;
-  tls?: boolean;
-  /** This client's own cap; the process-wide cap per server (16) applies on top. */
-  maxInFlight?: number;
-  timeoutMs?: number;
-  /** Added to the requested long-poll seconds of `assign`. */
-  assignMarginMs?: number;
-  /** TLS only: false accepts self-signed certificates. */
-  rejectUnauthorized?: boolean;
-  /** TLS only: certificate authorities (PEM) to trust for HTTPS and wss, e.g. a private CA of a self-hosted server. */
-  ca?: TlsCa;
-  /**
-   * Largest reply read (HTTP body or WebSocket frame), in bytes. Default 256 MiB; larger replies are refused with
-   * a clear error instead of exhausting memory. Capped at Node's longest string (~512 MiB).
-   */
-  maxReplyBytes?: number;
-  logger?: ColoniesLogger;
-}
-
-export interface ProcessFilters {
-  executortype?: string;
-  label?: string;
-  initiator?: string;
-}
-
-export interface LogQuery {
-  since?: bigint;
-  latest?: boolean;
-  executorName?: string;
-}
-
-export type NewExecutor = Pick<Executor, 'executorid' | 'executortype' | 'executorname' | 'colonyname'> & Partial<Executor>;
-
-export interface ChannelAppendOptions extends CallOptions {
-  inReplyTo?: number;
-  /** Entry type: "data" (default), "end", "error" or any string the parties agree on. */
-  payloadType?: string;
-}
-
-export interface SubscribeChannelOptions extends CallOptions {
-  /** Index into the channel log: the number of entries already held (docs/protocol.md §6), not a sequence. */
-  afterSeq?: number;
-  /** Seconds the server keeps the subscription (it ends it with an empty frame). Default 30. */
-  timeout?: number;
-  /** Called with each batch; returning false ends the subscription. */
-  callback?: (entries: ChannelEntry[]) => boolean | void;
-  /** Called once the subscription request has been sent. */
-  onSubscribed?: () => void;
-}
-
-export interface ChannelReadAllOptions extends CallOptions {
-  /** Index to start at (entries to skip). Default 0. */
-  from?: number;
-  /** Entries per request to start with; halved whenever a page is over the reply cap. Default 200. */
-  pageSize?: number;
-}
-
-/** Time allowed beyond a subscription's own timeout before the client gives up on the server. */
-const SUBSCRIPTION_GRACE_MS = 5000;
-
-function isTerminal(state: ProcessState): boolean {
-  return state === ProcessState.SUCCESS || state === ProcessState.FAILED || state === ProcessState.CANCELLED;
-}
-
-export function normalizeProcess(value: unknown): Process {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ColoniesTransportError('Server reply is not a process', 'protocol');
-  }
-  const p = value as Process;
-  p.prioritytime = toBigInt(p.prioritytime);
-  return p;
-}
-
-function normalizeLog(value: unknown): Log {
-  const l = value as Log;
-  l.timestamp = toBigInt(l.timestamp);
-  return l;
-}
-
-function asList<T>(value: unknown, what: string, map: (v: unknown) => T = (v) => v as T): T[] {
-  if (value === null || value === undefined) return [];
-  if (!Array.isArray(value)) throw new ColoniesTransportError(`Server reply to ${what} is not a list`, 'protocol');
-  return value.map(map);
-}
-
-export class ColoniesClient {
-  readonly host: string;
-  readonly port: number;
-  readonly tls: boolean;
-  private readonly transport: HttpTransport;
-  private readonly timeoutMs: number;
-  private readonly assignMarginMs: number;
-  private readonly sockets = new Set<WebSocket>();
-  private readonly logger?: ColoniesLogger;
-
-  constructor(private readonly options: ColoniesClientOptions) {
-    if (!options.host) throw new Error('ColoniesClient needs a host');
-    if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) {
-      throw new Error(`ColoniesClient needs a port between 1 and 65535 (got ${String(options.port)})`);
-    }
-    this.host = options.host;
-    this.port = options.port;
-    this.tls = options.tls === true;
-    this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.assignMarginMs = options.assignMarginMs ?? 5_000;
-    this.logger = options.logger;
-    this.transport = new HttpTransport({
-      host: this.host,
-      port: this.port,
-      tls: this.tls,
-      maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
-      rejectUnauthorized: options.rejectUnauthorized,
-      ca: options.ca,
-      maxReplyBytes: options.maxReplyBytes,
-    });
-  }
-
-  /** `http://host:port` (or https); the key of the shared in-flight cap. */
-  get origin(): string {
-    return this.transport.origin;
-  }
-
-  /** Requests currently in flight to this server from the whole process, and the highest count seen. */
-  get inFlightStats(): { inFlight: number; queued: number; highWaterMark: number; limit: number } {
-    const l = this.transport.limiter;
-    return { inFlight: l.inFlight, queued: l.queued, highWaterMark: l.highWaterMark, limit: l.limit };
-  }
-
-  get disposed(): boolean {
-    return this.transport.disposed;
-  }
-
-  /** Rejects queued calls, aborts calls in flight and closes every WebSocket. */
-  dispose(): void {
-    this.transport.dispose();
-    for (const ws of this.sockets) ws.terminate();
-    this.sockets.clear();
-  }
-
-  // ---- RPC core ----
-
-  /** Sends one signed RPC and returns the decoded inner value (undefined for an empty 200 body). */
-  rpc(payloadType: string, msg: Record<string, unknown>, prvkey: string | undefined, opts: CallOptions = {}): Promise<unknown> {
-    return this.sendEnvelope(createEnvelope(payloadType, msg, prvkey), opts);
-  }
-
-  /**
-   * Sends an already signed envelope (signatures are deterministic, so a prepared envelope can be resent
-   * as is) under the same cap, timeout and cancellation as every other call.
-   */
-  async sendEnvelope(envelope: RpcEnvelope, opts: CallOptions = {}): Promise<unknown> {
-    const payloadType = envelope.payloadtype;
-    const what = `ColonyOS request ${payloadType} to ${this.origin}`;
-    const started = Date.now();
-    try {
-      const reply = await this.transport.post('/api', JSON.stringify(envelope), what, opts.timeoutMs ?? this.timeoutMs, opts.signal);
-      const value = decodeReply(reply.body, reply.status, payloadType);
-      this.logger?.debug(`${payloadType} → ${reply.status} in ${Date.now() - started} ms`);
-      return value;
-    } catch (err) {
-      this.logger?.debug(`${payloadType} failed after ${Date.now() - started} ms: ${(err as Error).message}`);
-      throw err;
-    }
-  }
-
-  private async rpcValue(payloadType: string, msg: Record<string, unknown>, prvkey: string | undefined, opts?: CallOptions): Promise<unknown> {
-    const value = await this.rpc(payloadType, msg, prvkey, opts);
-    if (value === undefined) {
-      throw new ColoniesTransportError(`Server sent an empty reply to ${payloadType}`, 'protocol');
-    }
-    return value;
-  }
-
-  private async rpcList<T>(payloadType: string, msg: Record<string, unknown>, prvkey: string, opts?: CallOptions, map?: (v: unknown) => T): Promise<T[]> {
-    return asList(await this.rpc(payloadType, msg, prvkey, opts), payloadType, map);
-  }
-
-  private async rpcVoid(payloadType: string, msg: Record<string, unknown>, prvkey: string, opts?: CallOptions): Promise<void> {
-    await this.rpc(payloadType, msg, prvkey, opts);
-  }
-
+/** Every call the extension makes, grouped as below; connection, transport and signed RPCs are in ClientCore. */
+export class ColoniesClient extends ClientCore {
   // ---- server ----
 
   async version(opts?: CallOptions): Promise<Version> {
@@ -449,20 +272,12 @@ export class ColoniesClient {
     prvkey: string,
     opts: ChannelAppendOptions = {},
   ): Promise<void> {
-    const bytes = payloadBytes(payload);
+    let msg: Record<string, unknown>;
     try {
-      checkPayloadSize(bytes);
+      msg = channelAppendMessage(processId, channel, sequence, payload, opts);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    const msg: Record<string, unknown> = {
-      processid: processId,
-      name: channel,
-      sequence,
-      payload: Buffer.from(bytes).toString('base64'),
-    };
-    if (opts.inReplyTo) msg.inreplyto = opts.inReplyTo;
-    if (opts.payloadType) msg.payloadtype = opts.payloadType;
     return this.rpcVoid('channelappendmsg', msg, prvkey, opts);
   }
 
@@ -477,85 +292,15 @@ export class ColoniesClient {
    * fit in one reply under the size cap: a page that comes back too large is read again at half the size.
    */
   async channelReadAll(processId: string, channel: string, prvkey: string, opts: ChannelReadAllOptions = {}): Promise<ChannelEntry[]> {
-    const { from, pageSize, ...call } = opts;
-    const all: ChannelEntry[] = [];
-    let page = Math.max(1, Math.floor(pageSize ?? 200));
-    let at = Math.max(0, from ?? 0);
-    for (;;) {
-      let got: ChannelEntry[];
-      try {
-        got = await this.channelRead(processId, channel, at, page, prvkey, call);
-      } catch (err) {
-        if (!(err instanceof ReplyTooLargeError) || page === 1) throw err;
-        page = Math.ceil(page / 2);
-        continue;
-      }
-      for (const e of got) all.push(e);
-      at += got.length;
-      if (got.length < page) return all;
-    }
-  }
-
-  private wsUrl(): string {
-    return `${this.tls ? 'wss' : 'ws'}${this.origin.slice(this.tls ? 5 : 4)}/pubsub`;
-  }
-
-  /** One WebSocket subscription with this client's connection settings; `guardMs` bounds it if the server goes quiet. */
-  private subscribe(envelope: RpcEnvelope, what: string, guardMs: number, opts: CallOptions, handlers: PubsubHandlers): Promise<void> {
-    return runSubscription(
-      {
-        url: this.wsUrl(),
-        envelope,
-        what,
-        connectTimeoutMs: opts.timeoutMs ?? this.timeoutMs,
-        guardMs,
-        rejectUnauthorized: this.options.rejectUnauthorized,
-        ca: this.options.ca,
-        maxPayloadBytes: this.transport.maxReplyBytes,
-        signal: opts.signal,
-        disposeSignal: this.transport.disposeSignal,
-        sockets: this.sockets,
-      },
-      handlers,
-    );
+    return readAllPages((at, limit, call) => this.channelRead(processId, channel, at, limit, prvkey, call), opts);
   }
 
   /**
-   * Subscribes over WebSocket and resolves with every entry received once the subscription ends: at its
-   * timeout (the server's empty frame), when `callback` returns false, or, since the server ends it
-   * silently when the process closes (docs/protocol.md P7), at the timeout plus a grace period.
+   * Subscribes over WebSocket and resolves with every entry received once the subscription ends (see
+   * src/colonies/subscriptions.ts).
    */
-  async subscribeChannel(processId: string, channel: string, prvkey: string, opts: SubscribeChannelOptions = {}): Promise<ChannelEntry[]> {
-    const timeout = opts.timeout ?? 30;
-    const envelope = createEnvelope(
-      'subscribechannelmsg',
-      { processid: processId, name: channel, afterseq: opts.afterSeq ?? 0, timeout },
-      prvkey,
-    );
-    const all: ChannelEntry[] = [];
-    await this.subscribe(
-      envelope,
-      `Channel subscription ${channel} of process ${processId}`,
-      (timeout > 0 ? timeout : 30) * 1000 + SUBSCRIPTION_GRACE_MS,
-      opts,
-      {
-        onOpen: opts.onSubscribed,
-        onValue: (value) => {
-          const batch = toChannelEntries(value);
-          if (batch.length === 0) return true;
-          all.push(...batch);
-          const keepGoing = opts.callback?.(batch) !== false;
-          return !keepGoing || batch.some(isOverflowMarker);
-        },
-        onClose: (code) =>
-          new ColoniesTransportError(
-            `Channel subscription ${channel} of process ${processId} was cut off: the WebSocket closed (${code}) before the subscription ended`,
-            'network',
-          ),
-        onGuardTimeout: () => undefined,
-      },
-    );
-    return all;
+  subscribeChannel(processId: string, channel: string, prvkey: string, opts: SubscribeChannelOptions = {}): Promise<ChannelEntry[]> {
+    return subscribeChannelEntries(this.subscriber, processId, channel, prvkey, opts);
   }
 
   /**
@@ -568,38 +313,7 @@ export class ColoniesClient {
    * be trusted.
    */
   async subscribeProcess(processId: string, state: ProcessState, timeoutSeconds: number, prvkey: string, opts: CallOptions & { colonyName?: string } = {}): Promise<Process> {
-    const envelope = createEnvelope(
-      'subscribeprocessmsg',
-      { colonyname: opts.colonyName ?? '', processid: processId, executortype: '', state, timeout: timeoutSeconds },
-      prvkey,
-    );
-    const stateName = PROCESS_STATE_NAMES[state] ?? String(state);
-    const timeoutError = () =>
-      new ColoniesTransportError(`Process ${processId} did not reach state ${stateName} within ${timeoutSeconds} s`, 'timeout');
-    let result: Process | undefined;
-    await this.subscribe(
-      envelope,
-      `Process subscription for ${processId}`,
-      Math.max(0, timeoutSeconds) * 1000 + SUBSCRIPTION_GRACE_MS,
-      opts,
-      {
-        onValue: (value) => {
-          const p = normalizeProcess(value);
-          if (p.state !== state) return false;
-          result = p;
-          return true;
-        },
-        // The server ends process subscriptions by dropping the socket; near the timeout that is normal.
-        onClose: (code, elapsedMs) =>
-          elapsedMs >= timeoutSeconds * 1000 - 250
-            ? timeoutError()
-            : new ColoniesTransportError(
-                `Process subscription for ${processId} was cut off: the WebSocket closed (${code}) after ${elapsedMs} ms of ${timeoutSeconds} s`,
-                'network',
-              ),
-        onGuardTimeout: timeoutError,
-      },
-    );
+    const result = await subscribeProcessState(this.subscriber, processId, state, timeoutSeconds, prvkey, opts);
     return isTerminal(state) ? this.getProcess(processId, prvkey, { signal: opts.signal }) : result!;
   }
 
@@ -608,6 +322,4 @@ export class ColoniesClient {
     return crypto.id(prvkey);
   }
 }
-
-export { isTerminal };
 

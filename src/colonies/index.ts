@@ -10,7 +10,7 @@ export type {
   NewExecutor,
   ProcessFilters,
   SubscribeChannelOptions,
-} from './client';
+} from './clientOptions';
 export type { CallOptions } from './transport';
 export { DEFAULT_MAX_REPLY_BYTES, originOf, ReplyTooLargeError } from './transport';
 export { ChannelStream } from './stream';

@@ -1,26 +1,27 @@
 // Renders the ProcessTreeModel: Colony → state groups (counts) → processes → channels, workflow, logs, details.
 import * as vscode from 'vscode';
-import { shortId } from '../base/format';
-import { ProcessState, type Process } from '../colonies/types';
-import { parseTime } from '../colonies/time';
-import { stringifyJson } from '../colonies/json';
+import type { ProcessState, Process } from '../colonies/types';
 import { describeError } from '../base/errorText';
 import type { ConnectionService } from '../connection/types';
-import { address } from '../connection/probe';
 import { LOCAL_PROFILE_NAME } from '../connection/localProfile';
+import { shortId } from '../base/format';
 import { hasFilters } from './filters';
-import { MAX_PER_STATE, type ProcessTreeModel } from './processTreeModel';
+import type { ProcessTreeModel } from './processTreeModel';
+import { STATE_ORDER, isWorkflowMember } from './stateMapping';
 import {
-  STATE_ORDER,
-  canUseChannels,
-  isMine,
-  isWorkflowMember,
-  presentState,
-  processContextValue,
-  processDescription,
-  processLabel,
-} from './stateMapping';
-import type { MessageNode, TreeNode } from './treeNodes';
+  channelItem,
+  colonyItem,
+  emptyItem,
+  groupItem,
+  leafItem,
+  messageItem,
+  moreItem,
+  processItem,
+  relativeItem,
+  workflowItem,
+} from './processTreeItems';
+import { actionNode, errorNode, firstSentence, messageNode } from './treeMessages';
+import type { TreeNode } from './treeNodes';
 
 const COLONY_NODE: TreeNode = { kind: 'colony' };
 
@@ -238,137 +239,31 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
+    const model = this.model;
     switch (node.kind) {
       case 'colony':
-        return this.colonyItem();
+        return colonyItem(this.connection.profile, model.myId);
       case 'group':
-        return this.groupItem(node.state);
+        return groupItem(node.state, model.group(node.state));
       case 'process':
-        return this.processItem(node.processId);
+        return processItem(node.processId, model.findProcess(node.processId), model.myId, this.now);
       case 'channel':
-        return this.channelItem(node.processId, node.channel);
+        return channelItem(node.processId, node.channel, model.findProcess(node.processId), model.myId);
       case 'logs':
         return leafItem(node.processId, 'logs', 'Logs', 'output', 'Show the log lines the executor added (follows new lines while the process runs)', 'colonyos.showLogs');
       case 'details':
         return leafItem(node.processId, 'details', 'Details', 'json', 'Show the full process as read-only JSON', 'colonyos.showDetails');
-      case 'workflow': {
-        const p = this.model.findProcess(node.processId);
-        const item = new vscode.TreeItem('Workflow', vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `${node.processId}/workflow`;
-        item.iconPath = new vscode.ThemeIcon('type-hierarchy');
-        item.description = `${p?.parents?.length ?? 0} parents · ${p?.children?.length ?? 0} children`;
-        item.tooltip = p?.processgraphid ? `Process graph ${p.processgraphid}` : 'Part of a workflow';
-        if (!p?.parents?.length && !p?.children?.length) item.collapsibleState = vscode.TreeItemCollapsibleState.None;
-        return item;
-      }
-      case 'relative': {
-        const rel = this.model.findProcess(node.relativeId);
-        const item = new vscode.TreeItem(rel ? processLabel(rel) : shortId(node.relativeId, 8), vscode.TreeItemCollapsibleState.None);
-        item.id = `${node.processId}/${node.relation}/${node.relativeId}`;
-        item.description = `${node.relation} · ${shortId(node.relativeId, 8)}${rel ? ` · ${presentState(rel.state).label.toLowerCase()}` : ''}`;
-        item.iconPath = new vscode.ThemeIcon(node.relation === 'parent' ? 'arrow-up' : 'arrow-down');
-        item.tooltip = `${node.relation === 'parent' ? 'Parent' : 'Child'} process ${node.relativeId}\nClick to reveal it.`;
-        item.command = { command: 'colonyos.revealProcess', title: 'Reveal Process', arguments: [node.relativeId] };
-        return item;
-      }
-      case 'more': {
-        const item = new vscode.TreeItem(`Showing the first ${MAX_PER_STATE}`, vscode.TreeItemCollapsibleState.None);
-        item.id = `more:${node.state}`;
-        item.iconPath = new vscode.ThemeIcon('info');
-        item.description = 'the server returns at most 100 per state';
-        item.tooltip = `ColonyOS returns at most ${MAX_PER_STATE} processes per state in one list. Use a filter (executor type or label) to narrow it down.`;
-        item.command = { command: 'colonyos.setFilter', title: 'Filter Processes…' };
-        return item;
-      }
-      case 'empty': {
-        const filtered = hasFilters(this.model.filters);
-        const item = new vscode.TreeItem(filtered ? 'No processes match the filters' : 'No processes', vscode.TreeItemCollapsibleState.None);
-        item.id = `empty:${node.state}`;
-        item.description = '';
-        return item;
-      }
+      case 'workflow':
+        return workflowItem(node.processId, model.findProcess(node.processId));
+      case 'relative':
+        return relativeItem(node, model.findProcess(node.relativeId));
+      case 'more':
+        return moreItem(node.state);
+      case 'empty':
+        return emptyItem(node.state, hasFilters(model.filters));
       case 'message':
         return messageItem(node);
     }
-  }
-
-  private colonyItem(): vscode.TreeItem {
-    const profile = this.connection.profile;
-    const item = new vscode.TreeItem(profile?.colonyName ?? 'Colony', vscode.TreeItemCollapsibleState.Expanded);
-    item.id = 'colony';
-    item.iconPath = new vscode.ThemeIcon('organization');
-    item.contextValue = 'colony';
-    if (profile) {
-      item.description = `${profile.name} · ${profile.host}:${profile.port}`;
-      const md = new vscode.MarkdownString();
-      md.appendMarkdown('**Colony** ').appendText(profile.colonyName);
-      md.appendMarkdown('\n\n**Server** ').appendText(address(profile));
-      if (this.model.myId) md.appendMarkdown('\n\n**Your id** ').appendText(this.model.myId);
-      item.tooltip = md;
-    }
-    return item;
-  }
-
-  private groupItem(state: ProcessState): vscode.TreeItem {
-    const pres = presentState(state);
-    const group = this.model.group(state);
-    const expand = state === ProcessState.WAITING || state === ProcessState.RUNNING;
-    const item = new vscode.TreeItem(pres.label, expand ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = `group:${pres.key}`;
-    item.iconPath = new vscode.ThemeIcon(pres.groupIcon, pres.color ? new vscode.ThemeColor(pres.color) : undefined);
-    item.contextValue = `stateGroup;state=${pres.key}`;
-    if (group.count !== undefined) {
-      const more = group.truncated && (group.count ?? 0) <= group.processes.length ? '+' : '';
-      item.description = `${group.count}${more}`;
-    }
-    item.tooltip = group.truncated
-      ? `${pres.label}: ${group.count ?? '?'} processes; the list shows the first ${MAX_PER_STATE}.`
-      : `${pres.label}: ${group.count ?? 'not loaded yet'}`;
-    return item;
-  }
-
-  private processItem(processId: string): vscode.TreeItem {
-    const p = this.model.findProcess(processId);
-    if (!p) {
-      const gone = new vscode.TreeItem(shortId(processId, 8), vscode.TreeItemCollapsibleState.None);
-      gone.id = processId;
-      gone.description = 'no longer listed';
-      return gone;
-    }
-    const myId = this.model.myId;
-    const pres = presentState(p.state);
-    const item = new vscode.TreeItem(processLabel(p), vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = p.processid;
-    const mine = isMine(p, myId);
-    item.description = `${processDescription(p, this.now())}${mine ? ' · mine' : ''}`;
-    item.iconPath = new vscode.ThemeIcon(pres.icon, pres.color ? new vscode.ThemeColor(pres.color) : undefined);
-    item.contextValue = processContextValue(p, myId);
-    item.tooltip = processTooltip(p, mine);
-    item.accessibilityInformation = { label: `${processLabel(p)}, ${pres.label}, ${mine ? 'submitted by you, ' : ''}${processDescription(p, this.now())}` };
-    return item;
-  }
-
-  private channelItem(processId: string, channel: string): vscode.TreeItem {
-    const p = this.model.findProcess(processId);
-    const allowed = !!p && canUseChannels(p, this.model.myId);
-    const item = new vscode.TreeItem(channel, vscode.TreeItemCollapsibleState.None);
-    item.id = `${processId}/channel/${channel}`;
-    const state = p ? presentState(p.state).key : 'waiting';
-    if (allowed) {
-      item.iconPath = new vscode.ThemeIcon('comment-discussion');
-      item.description = 'channel';
-      item.tooltip = `Open the "${channel}" channel of this process`;
-      item.contextValue = `channel;state=${state}`;
-      item.command = { command: 'colonyos.openChannel', title: 'Open Channel', arguments: [processId, channel] };
-    } else {
-      item.iconPath = new vscode.ThemeIcon('lock');
-      item.description = 'not yours';
-      item.tooltip =
-        'Only the process submitter and the executor it is assigned to can read or write its channels. ' +
-        'Your key is neither, so the server refuses access to this channel.';
-      item.contextValue = `lockedChannel;state=${state}`;
-    }
-    return item;
   }
 
   private errorContext() {
@@ -380,91 +275,4 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     for (const s of this.subscriptions) s.dispose();
     this.changeEmitter.dispose();
   }
-}
-
-function processTooltip(p: Process, mine: boolean): vscode.MarkdownString {
-  // Everything here comes from the server: appendText escapes it so it is never interpreted as Markdown.
-  const md = new vscode.MarkdownString();
-  md.supportHtml = false;
-  md.isTrusted = false;
-  const row = (label: string, value: string | undefined) => {
-    if (!value) return;
-    md.appendMarkdown(`**${label}** `).appendText(value).appendMarkdown('  \n');
-  };
-  md.appendMarkdown('### ').appendText(processLabel(p)).appendMarkdown('\n\n');
-  row('ID', p.processid);
-  row('State', presentState(p.state).label);
-  row('Initiator', `${p.initiatorname || '?'} (${shortId(p.initiatorid, 8)}…)${mine ? ' — you' : ''}`);
-  row('Executor type', p.spec?.conditions?.executortype);
-  row('Assigned executor', p.assignedexecutorid ? `${shortId(p.assignedexecutorid, 8)}…` : undefined);
-  row('Label', p.spec?.label);
-  row('Submitted', fmt(p.submissiontime));
-  row('Started', fmt(p.starttime));
-  row('Ended', fmt(p.endtime));
-  row('Retries', p.retries ? String(p.retries) : undefined);
-  if (p.spec?.channels?.length) row('Channels', p.spec.channels.join(', '));
-  if (p.errors?.length) row('Errors', p.errors.join('; '));
-  const args = p.spec?.args ?? [];
-  const kwargs = p.spec?.kwargs ?? {};
-  if (args.length || Object.keys(kwargs).length) {
-    md.appendMarkdown('\n**Arguments**\n');
-    md.appendCodeblock(truncate(stringifyJson(Object.keys(kwargs).length ? { args, kwargs } : args, 2), 800), 'json');
-  }
-  return md;
-}
-
-function fmt(time: string): string | undefined {
-  const d = parseTime(time);
-  return d ? d.toLocaleString() : undefined;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}\n… (${text.length - max} more characters)` : text;
-}
-
-function firstSentence(text: string): string {
-  const m = /^(.{10,120}?[.:])\s/.exec(text);
-  return m ? m[1].replace(/[.:]$/, '') : text.length > 120 ? `${text.slice(0, 117)}…` : text;
-}
-
-/** The Logs / Details rows under a process. */
-function leafItem(processId: string, key: 'logs' | 'details', label: string, icon: string, tooltip: string, command: string): vscode.TreeItem {
-  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
-  item.id = `${processId}/${key}`;
-  item.iconPath = new vscode.ThemeIcon(icon);
-  item.tooltip = tooltip;
-  item.contextValue = key === 'logs' ? 'processLogs' : 'processDetails';
-  item.command = { command, title: label, arguments: [processId] };
-  return item;
-}
-
-function messageNode(n: Omit<MessageNode, 'kind'>): MessageNode {
-  return { kind: 'message', ...n };
-}
-
-function errorNode(id: string, label: string, tooltip: string, icon: string): MessageNode {
-  return messageNode({
-    id,
-    label,
-    tooltip,
-    icon,
-    iconColor: 'errorForeground',
-    contextValue: 'connectionError',
-    command: { command: 'colonyos.showConnectionError', title: 'Show Details', arguments: [tooltip] },
-  });
-}
-
-function actionNode(id: string, label: string, command: string, icon: string): MessageNode {
-  return messageNode({ id, label, icon, command: { command, title: label } });
-}
-
-function messageItem(node: MessageNode): vscode.TreeItem {
-  const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-  item.id = node.id;
-  item.description = node.description;
-  item.tooltip = node.tooltip;
-  if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon, node.iconColor ? new vscode.ThemeColor(node.iconColor) : undefined);
-  item.contextValue = node.contextValue;
-  item.command = node.command;
-  return item;
 }
