@@ -39,6 +39,9 @@ import {
 export { isTerminal, normalizeProcess } from './normalize';
 
 /** Every call the extension makes, grouped as below; connection, transport and signed RPCs are in ClientCore. */
+/** How long after a process subscription is sent the client reads the process once (see subscribeProcess). */
+const CATCH_UP_READ_MS = 1000;
+
 export class ColoniesClient extends ClientCore {
   // ---- server ----
 
@@ -313,8 +316,37 @@ export class ColoniesClient extends ClientCore {
    * be trusted.
    */
   async subscribeProcess(processId: string, state: ProcessState, timeoutSeconds: number, prvkey: string, opts: CallOptions & { colonyName?: string } = {}): Promise<Process> {
-    const result = await subscribeProcessState(this.subscriber, processId, state, timeoutSeconds, prvkey, opts);
-    return isTerminal(state) ? this.getProcess(processId, prvkey, { signal: opts.signal }) : result!;
+    // A real server checks the state, then registers the listener: a change in between is never signalled. So once
+    // the subscription is sent, one read (after CATCH_UP_READ_MS) ends the wait if the process got there meanwhile.
+    const ctrl = new AbortController();
+    const stop = () => ctrl.abort();
+    opts.signal?.addEventListener('abort', stop, { once: true });
+    let caughtUp: Process | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onSubscribed = () => {
+      timer = setTimeout(() => {
+        this.getProcess(processId, prvkey, { signal: ctrl.signal }).then(
+          (p) => {
+            if (p.state !== state || ctrl.signal.aborted) return;
+            caughtUp = p;
+            ctrl.abort();
+          },
+          () => undefined, // the subscription still decides; a failed read changes nothing
+        );
+      }, CATCH_UP_READ_MS);
+    };
+    try {
+      const result = await subscribeProcessState(this.subscriber, processId, state, timeoutSeconds, prvkey, { ...opts, signal: ctrl.signal, onSubscribed });
+      if (isTerminal(state)) return await this.getProcess(processId, prvkey, { signal: opts.signal });
+      return result!;
+    } catch (err) {
+      if (caughtUp) return caughtUp;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', stop);
+      if (!ctrl.signal.aborted) ctrl.abort();
+    }
   }
 
   /** The caller's ColonyOS id for `prvkey`. */

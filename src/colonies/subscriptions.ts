@@ -84,7 +84,7 @@ export async function subscribeProcessState(
   state: ProcessState,
   timeoutSeconds: number,
   prvkey: string,
-  opts: CallOptions & { colonyName?: string },
+  opts: CallOptions & { colonyName?: string; onSubscribed?: () => void },
 ): Promise<Process | undefined> {
   const envelope = createEnvelope(
     'subscribeprocessmsg',
@@ -101,6 +101,7 @@ export async function subscribeProcessState(
     Math.max(0, timeoutSeconds) * 1000 + SUBSCRIPTION_GRACE_MS,
     opts,
     {
+      onOpen: opts.onSubscribed,
       onValue: (value) => {
         const p = normalizeProcess(value);
         if (p.state !== state) return false;

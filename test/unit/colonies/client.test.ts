@@ -356,6 +356,18 @@ describe('colonies/client over real sockets (purpose-built wire server)', functi
       assert.deepEqual(server.requests.map((r) => r.payloadtype), ['getprocessmsg']);
     });
 
+    it('reads the process once after subscribing, so a change the server never signals still ends the wait', async () => {
+      // A real server checks the state before it registers the listener; a close in between is never signalled.
+      server.socket = () => undefined;
+      server.api = (req) => {
+        assert.equal(req.payloadtype, 'getprocessmsg');
+        return { value: { processid: 'p', state: 2, out: ['done'] } };
+      };
+      const c = make();
+      const done = await c.subscribeProcess('p', ProcessState.SUCCESS, 30, KEY);
+      assert.deepEqual([done.state, done.out], [ProcessState.SUCCESS, ['done']]);
+    });
+
     it('returns the RUNNING frame as it is (no extra read for a state that is not terminal)', async () => {
       server.socket = (_req, ws) => ws.send(frame('subscribeprocessmsg', { processid: 'p', state: 1 }));
       const c = make();
