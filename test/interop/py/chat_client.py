@@ -9,7 +9,7 @@ import argparse
 import json
 
 from pycolonies import func_spec
-from interop_common import colony_name, connect, emit, entry_json, entry_key, follow_channel, id_of, run, spec_json, user_key
+from interop_common import colony_name, connect, emit, entry_json, entry_key, follow_channel, wait_finished, id_of, run, spec_json, user_key
 
 CHANNEL = "chat"
 
@@ -63,8 +63,7 @@ def main():
     client.channel_append(pid, CHANNEL, len(messages) + 1, "", prvkey, payload_type="end")
     emit("ended", sequence=len(messages) + 1)
 
-    # wait() subscribes for SUCCESS and then reads the process again, so the output is the stored one.
-    done = client.wait(process, opts.finish_timeout, prvkey)
+    done = wait_finished(client, pid, prvkey, opts.finish_timeout)
     emit("finished", processid=done.processid, state=done.state, output=done.output, errors=done.errors)
 
 

@@ -134,6 +134,23 @@ def assign_next(client, prvkey, deadline):
 TERMINAL = {2: "SUCCESS", 3: "FAILED", 4: "CANCELLED"}
 
 
+def wait_finished(client, processid, prvkey, timeout):
+    """Reads the process until it has finished, and returns it as stored.
+
+    pycolonies' wait() subscribes for SUCCESS, and a real server checks the state before it registers the
+    listener, so a process that finishes in between is never signalled and wait() runs into the server dropping
+    the socket at its timeout. Reading is what the tutorial's flows need anyway: the stored output.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        process = client.get_process(processid, prvkey)
+        if process.state in TERMINAL:
+            return process
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"process {processid} did not finish within {timeout} s (state {process.state})")
+        time.sleep(0.2)
+
+
 def follow_channel(client, processid, channel, prvkey, callback, timeout, after_seq=0, grace=3.0):
     """pycolonies' subscribe_channel, watched from this thread while it runs in another.
 

@@ -7,7 +7,7 @@ Events: submitted, entry (one per channel entry), finished, logs (then exit).
 import argparse
 
 from pycolonies import func_spec
-from interop_common import colony_name, connect, emit, entry_json, entry_key, follow_channel, run, spec_json, user_key
+from interop_common import colony_name, connect, emit, entry_json, entry_key, follow_channel, wait_finished, run, spec_json, user_key
 
 CHANNEL = "progress"
 
@@ -47,7 +47,7 @@ def main():
     if not ended:
         raise TimeoutError(f"no end entry within {opts.stream_timeout} s")
 
-    done = client.wait(process, opts.finish_timeout, prvkey)
+    done = wait_finished(client, pid, prvkey, opts.finish_timeout)
     emit("finished", processid=done.processid, state=done.state, output=done.output, errors=done.errors)
 
     logs = client.get_process_log(colony_name(), pid, 100, 0, prvkey) or []
