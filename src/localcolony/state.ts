@@ -298,6 +298,17 @@ export function attributeJson(a: AttributeRec, processState: number): Record<str
   };
 }
 
+/** A registered function's statistics, in the order the server renders them. */
+const FUNCTION_STAT_FIELDS = ['counter', 'minwaittime', 'maxwaittime', 'minexectime', 'maxexectime', 'avgwaittime', 'avgexectime'] as const;
+export type FunctionStats = Pick<FunctionRec, (typeof FUNCTION_STAT_FIELDS)[number]>;
+
+/** Just the statistics of `f` (a stored record, or an addfunctionmsg as sent). */
+export function functionStats(f: FunctionStats): FunctionStats {
+  const out = {} as FunctionStats;
+  for (const k of FUNCTION_STAT_FIELDS) out[k] = f[k];
+  return out;
+}
+
 /** A function as the server returns it: `description`, `args` and `locationname` omitted when empty. */
 export function functionJson(f: FunctionRec): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -309,15 +320,7 @@ export function functionJson(f: FunctionRec): Record<string, unknown> {
   };
   if (f.description) out.description = f.description;
   if (f.args && f.args.length > 0) out.args = f.args.map(functionArgJson);
-  Object.assign(out, {
-    counter: f.counter,
-    minwaittime: f.minwaittime,
-    maxwaittime: f.maxwaittime,
-    minexectime: f.minexectime,
-    maxexectime: f.maxexectime,
-    avgwaittime: f.avgwaittime,
-    avgexectime: f.avgexectime,
-  });
+  Object.assign(out, functionStats(f));
   if (f.locationname) out.locationname = f.locationname;
   return out;
 }

@@ -7,7 +7,7 @@ import type { Registry } from '../dispatch';
 import { emptyReply, okReply, PANIC_REPLY } from '../envelope';
 import { badRequest, forbidden, internal, notFound } from '../errors';
 import { FUNCTION } from '../schemas';
-import { functionJson } from '../state';
+import { functionJson, functionStats } from '../state';
 import type { FunctionRec } from '../state';
 
 /** What a real server's database reports for a second function with the same id. */
@@ -33,13 +33,7 @@ export function registerFunctionHandlers(r: Registry): void {
       funcname: f.funcname,
       description: f.description,
       args: f.args,
-      counter: f.counter,
-      minwaittime: f.minwaittime,
-      maxwaittime: f.maxwaittime,
-      minexectime: f.minexectime,
-      maxexectime: f.maxexectime,
-      avgwaittime: f.avgwaittime,
-      avgexectime: f.avgexectime,
+      ...functionStats(f),
       locationname: executor.locationname,
     };
     state.functions.set(functionId, rec);
