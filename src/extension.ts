@@ -4,6 +4,7 @@ import { registerProcessTree } from './views/index';
 import { registerChannelPanels } from './panels/index';
 import { registerSpecs } from './specs/index';
 import { ProcessStore } from './store/processStore';
+import { ColonyCatalog } from './store/colonyCatalog';
 
 let stopLocalColony: (() => Promise<void>) | undefined;
 
@@ -14,15 +15,18 @@ export function activate(context: vscode.ExtensionContext) {
   // The one owner of process state (store/processStore.ts); everything below reads it and none polls on its own.
   const processes = new ProcessStore({ log: (m) => output.debug(m) });
   context.subscriptions.push(processes);
+  // The one owner of what is known about the colony's executors and functions (store/colonyCatalog.ts).
+  const catalog = new ColonyCatalog(processes);
+  context.subscriptions.push(catalog);
   const { connection, localColony } = registerConnection(context, { output });
   connection.processStore = processes;
   stopLocalColony = () => localColony.stop();
-  const tree = registerProcessTree(context, { output, connection, processes });
+  const tree = registerProcessTree(context, { output, connection, processes, catalog });
   const panels = registerChannelPanels(context, { output, connection, processes });
-  const specs = registerSpecs(context, { output, connection, tree, panels, processes });
+  const specs = registerSpecs(context, { output, connection, tree, panels, processes, catalog });
   output.info('ColonyOS extension activated');
   // Returned for the extension-host tests.
-  return { connection, localColony, tree, panels, specs, processes };
+  return { connection, localColony, tree, panels, specs, processes, catalog };
 }
 
 export async function deactivate(): Promise<void> {

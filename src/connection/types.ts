@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import type { ColoniesClient } from '../colonies/index';
 import type { StoreConnection } from '../store/processStore';
+import type { CatalogConnection } from '../store/colonyCatalog';
 
 export interface ConnectionProfile {
   name: string;
@@ -33,6 +34,11 @@ export interface Session {
 
 /** What a session is to the process store: its key, its client and its key pair. */
 export function storeConnection(s: Session): StoreConnection {
+  return { key: s.key, client: s.client, prvkey: s.prvkey, colonyName: s.profile.colonyName };
+}
+
+/** What a session is to the colony catalog (store/colonyCatalog.ts). */
+export function catalogConnection(s: Session): CatalogConnection {
   return { key: s.key, client: s.client, prvkey: s.prvkey, colonyName: s.profile.colonyName };
 }
 

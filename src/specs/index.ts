@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { registerCommand } from '../base/errors';
 import type { ConnectionService } from '../connection/types';
 import type { ProcessStore } from '../store/processStore';
+import type { ColonyCatalog } from '../store/colonyCatalog';
 import { SpecCodeLensProvider } from './codeLens';
 import { SpecDiagnostics } from './diagnostics';
 import { createSpecFile } from './newFile';
@@ -13,6 +14,8 @@ export interface SpecsServices {
   output: vscode.LogOutputChannel;
   connection: ConnectionService;
   processes: ProcessStore;
+  /** Executors and functions of the connected colony (store/colonyCatalog.ts); absent in tests that do not need it. */
+  catalog?: ColonyCatalog;
   tree?: SpecTreeHooks;
   panels?: SpecPanelHooks;
 }

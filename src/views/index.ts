@@ -6,6 +6,7 @@ import { commandRegistrar, UserFacingError } from '../base/errors';
 import { registerProcessActions } from './processActions';
 import { storeConnection, type ConnectionService } from '../connection/types';
 import { identityKey } from '../connection/identity';
+import type { ColonyCatalog } from '../store/colonyCatalog';
 import { ConnectionProcesses, connectionKey, type ProcessStore } from '../store/processStore';
 import type { Disposable } from '../colonies/events';
 import { isTerminal } from '../colonies/client';
@@ -30,6 +31,7 @@ export interface ProcessTreeDeps {
   output: vscode.LogOutputChannel;
   connection: ConnectionService & RefreshHooks;
   processes: ProcessStore;
+  catalog: ColonyCatalog;
 }
 
 export interface ProcessTree {
