@@ -2,9 +2,11 @@
 // all once, in reverse order. No `vscode` import: anything with dispose() fits, so the store and the client can
 // use it too.
 
-export interface IDisposable {
-  dispose(): void;
-}
+// The contract is the client's own (colonies/events.ts Disposable), named IDisposable here only so it does not clash
+// with this base class: one interface, one base.
+import type { Disposable as IDisposable } from '../colonies/events';
+
+export type { IDisposable };
 
 export abstract class Disposable implements IDisposable {
   private readonly owned: IDisposable[] = [];

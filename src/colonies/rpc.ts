@@ -1,4 +1,5 @@
 import { crypto } from './crypto';
+import { truncate } from './text';
 import { parseJson, stringifyJson } from './json';
 import type { Failure } from './types';
 
@@ -73,10 +74,6 @@ export function asReplyEnvelope(value: unknown): ReplyEnvelope | undefined {
   return { payloadtype: v.payloadtype, payload: v.payload, error: v.error === true };
 }
 
-function truncate(text: string, max = 200): string {
-  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
-}
-
 /**
  * Decodes a reply body into its inner value.
  * - empty body (some endpoints' silent auth failure) → undefined
@@ -93,13 +90,13 @@ export function decodeReply(body: string, httpStatus: number, expectedType?: str
     parsed = JSON.parse(body);
   } catch {
     throw new ColoniesTransportError(
-      `Server reply is not a ColonyOS envelope (HTTP ${httpStatus}): ${truncate(body)}`,
+      `Server reply is not a ColonyOS envelope (HTTP ${httpStatus}): ${truncate(body, 200)}`,
       'protocol',
     );
   }
   const env = asReplyEnvelope(parsed);
   if (!env) {
-    throw new ColoniesTransportError(`Server reply is not a ColonyOS envelope (HTTP ${httpStatus}): ${truncate(body)}`, 'protocol');
+    throw new ColoniesTransportError(`Server reply is not a ColonyOS envelope (HTTP ${httpStatus}): ${truncate(body, 200)}`, 'protocol');
   }
   return decodeEnvelope(env, httpStatus, expectedType);
 }
@@ -117,11 +114,11 @@ export function decodeEnvelope(env: ReplyEnvelope, httpStatus: number, expectedT
       // fall through: report what we got
     }
     const status = typeof failure.status === 'number' ? failure.status : Number(failure.status) || httpStatus || 500;
-    const message = typeof failure.message === 'string' ? failure.message : truncate(inner);
+    const message = typeof failure.message === 'string' ? failure.message : truncate(inner, 200);
     throw new ColoniesError(status, message, env.payloadtype);
   }
   if (httpStatus >= 400) {
-    throw new ColoniesError(httpStatus, `Server answered HTTP ${httpStatus}: ${truncate(inner)}`);
+    throw new ColoniesError(httpStatus, `Server answered HTTP ${httpStatus}: ${truncate(inner, 200)}`);
   }
   if (expectedType && env.payloadtype !== expectedType && !(expectedType === 'getpausestatusmsg')) {
     throw new ColoniesTransportError(
@@ -132,7 +129,7 @@ export function decodeEnvelope(env: ReplyEnvelope, httpStatus: number, expectedT
   try {
     return parseJson(inner);
   } catch {
-    throw new ColoniesTransportError(`Server reply payload is not JSON: ${truncate(inner)}`, 'protocol');
+    throw new ColoniesTransportError(`Server reply payload is not JSON: ${truncate(inner, 200)}`, 'protocol');
   }
 }
 

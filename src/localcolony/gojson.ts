@@ -68,7 +68,8 @@ function typeError(value: string, schema: Schema, ctx: Ctx): never {
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
-const RFC3339_RE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+/** What Go's time.Time accepts from JSON (a four-digit year, RFC 3339); colonies/time.ts parses wider input. */
+const GO_TIME_RE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** Go zero value for a schema (what a missing or null field holds). */
 export function zeroValue(s: Schema): unknown {
@@ -128,7 +129,7 @@ function decodeInto(v: GoValue, s: Schema, ctx: Ctx, current: unknown): unknown 
       }
       case 'time':
         if (v.k !== 'str') typeError(kindName(v), s, ctx);
-        if (!RFC3339_RE.test(v.v) || Number.isNaN(Date.parse(v.v))) {
+        if (!GO_TIME_RE.test(v.v) || Number.isNaN(Date.parse(v.v))) {
           throw new GoJsonError(`parsing time ${JSON.stringify(v.v)} as "2006-01-02T15:04:05Z07:00": cannot parse`);
         }
         return v.v;

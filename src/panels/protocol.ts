@@ -1,5 +1,7 @@
 // The messages between the channel panel host and its webview. Imported by both bundles, so: no `vscode`, no Node.
 // Every message that crosses the boundary is validated on arrival (the other side is a different process).
+import { isRecord } from '../colonies/text';
+
 
 /** How a payload is shown. Decided on the host, where the bytes are. */
 export type EntryBody =
@@ -144,7 +146,7 @@ export interface WebviewPersistedState {
 export const MAX_COMPOSER_CHARS = 1_000_000;
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj: (v: unknown) => v is Obj = isRecord;
 const isStr = (v: unknown, max = 10_000): v is string => typeof v === 'string' && v.length <= max;
 const isSeq = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 const isIndex = (v: unknown): v is number => isSeq(v) && v >= 0;

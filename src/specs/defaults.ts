@@ -3,14 +3,13 @@
 // - an empty conditions.colonyname (or workflow colonyname) becomes the active profile's colony;
 // - maxwaittime and maxexectime of 0 (which is also what an absent key decodes to in Go) become -1.
 // Keys the server does not know are dropped; Go matches keys case-insensitively, so we do too.
+import { isRecord } from '../colonies/text';
 import { funcSpec } from '../colonies/funcspec';
 import type { FunctionSpec, GPU, WorkflowSpec } from '../colonies/types';
 
 type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const isObj: (v: unknown) => v is Obj = isRecord;
 
 /** The value of `key`, matched exactly first, then case-insensitively (as Go's encoding/json does). */
 export function field(obj: Obj, key: string): unknown {

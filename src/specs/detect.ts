@@ -1,5 +1,6 @@
 // Is a JSON document a function spec, a workflow, or neither? By file name first, then by content, so
 // specs named anything.json still get the Submit buttons.
+import { isRecord } from '../colonies/text';
 import { SCHEMA_IDS } from './schemaCheck';
 
 export type SpecKind = 'funcspec' | 'workflow';
@@ -24,17 +25,14 @@ export function hasContributedSchema(fileName: string): boolean {
   return kindFromFileName(fileName) !== undefined;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function looksLikeSpec(v: unknown): boolean {
-  return isObject(v) && ('funcname' in v || 'conditions' in v);
+  return isRecord(v) && ('funcname' in v || 'conditions' in v);
 }
 
 /** The kind a `"$schema"` value names, when it is one of ours. */
 export function kindFromSchemaId(value: unknown): SpecKind | undefined {
-  if (isObject(value) && typeof value.$schema === 'string') {
+  if (isRecord(value) && typeof value.$schema === 'string') {
     const id = value.$schema.trim();
     if (id === SCHEMA_IDS.funcspec) return 'funcspec';
     if (id === SCHEMA_IDS.workflow) return 'workflow';
@@ -47,7 +45,7 @@ export function kindFromValue(value: unknown): SpecKind | undefined {
   const bySchema = kindFromSchemaId(value);
   if (bySchema) return bySchema;
   if (Array.isArray(value)) return value.length > 0 && value.every(looksLikeSpec) ? 'workflow' : undefined;
-  if (isObject(value)) {
+  if (isRecord(value)) {
     if (Array.isArray(value.functionspecs)) return 'workflow';
     if (looksLikeSpec(value)) return 'funcspec';
   }
@@ -62,6 +60,6 @@ export function detectKind(fileName: string, value: unknown): SpecKind | undefin
   const bySchema = kindFromSchemaId(value);
   if (bySchema) return bySchema;
   const byName = kindFromFileName(fileName);
-  if (byName === 'funcspec' && (Array.isArray(value) || (isObject(value) && 'functionspecs' in value))) return 'workflow';
+  if (byName === 'funcspec' && (Array.isArray(value) || (isRecord(value) && 'functionspecs' in value))) return 'workflow';
   return byName ?? kindFromValue(value);
 }

@@ -1,4 +1,5 @@
 // Log polling state: bigint-safe `since` cursor and line formatting. No `vscode` import.
+import { truncate } from '../colonies/text';
 import type { Log } from '../colonies/types';
 
 /** The server caps a log read at 500 (docs/protocol.md §4.7). */
@@ -64,7 +65,7 @@ export function capLogLines(buf: LogBuffer, limits = LOG_DOC_LIMITS): void {
   for (let i = buf.checked; i < lines.length; i++) {
     const line = lines[i];
     if (line.length > limits.maxLineChars) {
-      lines[i] = `${line.slice(0, limits.maxLineChars)} … (${(line.length - limits.maxLineChars).toLocaleString('en-US')} more characters)`;
+      lines[i] = truncate(line, limits.maxLineChars);
     }
     buf.chars += lines[i].length + 1;
   }

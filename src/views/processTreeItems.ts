@@ -1,4 +1,5 @@
 // The tree items of the Processes view: colony, state groups, process rows, channels, logs/details, workflow relations, messages.
+import { truncate } from '../colonies/text';
 import * as vscode from 'vscode';
 import { shortId } from '../base/format';
 import { ProcessState, type Process } from '../colonies/types';
@@ -173,7 +174,7 @@ function processTooltip(p: Process, mine: boolean): vscode.MarkdownString {
   const kwargs = p.spec?.kwargs ?? {};
   if (args.length || Object.keys(kwargs).length) {
     md.appendMarkdown('\n**Arguments**\n');
-    md.appendCodeblock(truncate(stringifyJson(Object.keys(kwargs).length ? { args, kwargs } : args, 2), 800), 'json');
+    md.appendCodeblock(truncate(stringifyJson(Object.keys(kwargs).length ? { args, kwargs } : args, 2), 800, '\n'), 'json');
   }
   return md;
 }
@@ -183,6 +184,3 @@ function fmt(time: string): string | undefined {
   return d ? d.toLocaleString() : undefined;
 }
 
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}\n… (${text.length - max} more characters)` : text;
-}
