@@ -13,7 +13,7 @@ import { rowKey, type Parties } from './entryView';
 import type { ComposerView, PanelInfo, StatusView } from './protocol';
 import { RowSync } from './rowSync';
 import { composerView, droppedNotice, metaFromProcess, statusView, type PanelState } from './statusView';
-import { DEFAULT_CHANNEL_LIMITS, type ChannelLimits, type TranscriptMeta } from './transcriptStore';
+import { DEFAULT_CHANNEL_LIMITS, type ChannelLimits, type TranscriptMeta } from './transcriptLimits';
 import { TranscriptWriter } from './transcriptWriter';
 import type { ChannelControllerOptions, ConnectedSession } from './controllerOptions';
 import { handleWebviewMessage, type ControllerActions, type ControllerLog, type SendResult } from './webviewRequests';

@@ -12,7 +12,8 @@ import { ChannelController } from './channelController';
 import { makeNonce, renderChatHtml } from './chatHtml';
 import type { HostMessage, PanelInfo } from './protocol';
 import { transcriptToJsonl, transcriptToMarkdown } from './transcriptExport';
-import type { ChannelLimits, TranscriptStore } from './transcriptStore';
+import type { ChannelLimits } from './transcriptLimits';
+import type { TranscriptStore } from './transcriptStore';
 
 export const CHANNEL_VIEW_TYPE = 'colonyos.channel';
 

@@ -3,7 +3,8 @@
 import type { ColoniesClient } from '../colonies/client';
 import type { ConnectionProcesses } from '../store/processStore';
 import type { HostMessage, PanelInfo } from './protocol';
-import type { ChannelLimits, TranscriptFile } from './transcriptStore';
+import type { TranscriptFile } from './transcriptFile';
+import type { ChannelLimits } from './transcriptLimits';
 import type { ControllerActions, ControllerLog } from './webviewRequests';
 
 export interface ConnectedSession {

@@ -6,7 +6,8 @@ import type { ConnectionService } from '../connection/types';
 import type { ProcessStore } from '../store/processStore';
 import { CHANNEL_VIEW_TYPE, ChannelPanel, panelTitle, mediaRoot } from './channelPanel';
 import { parsePersistedState } from './protocol';
-import { TRANSCRIPT_DEFAULTS, TranscriptStore, type ChannelLimits } from './transcriptStore';
+import { TRANSCRIPT_DEFAULTS, type ChannelLimits } from './transcriptLimits';
+import { TranscriptStore } from './transcriptStore';
 import { errorMessage } from '../colonies/rpc';
 import { formatBytes } from './entryLimits';
 

@@ -5,7 +5,7 @@ import type { StreamStatus } from '../colonies/stream';
 import { PROCESS_STATE_NAMES, ProcessState, type Process } from '../colonies/types';
 import { formatBytes, formatCount } from './entryLimits';
 import type { ComposerView, StatusView } from './protocol';
-import type { ChannelLimits, TranscriptMeta } from './transcriptStore';
+import type { ChannelLimits, TranscriptMeta } from './transcriptLimits';
 import { isTerminal } from '../colonies/client';
 
 export interface PanelState {

@@ -6,7 +6,7 @@ import type { ChannelEntry } from '../colonies/types';
 import { visibleControls } from './entryLimits';
 import { MAX_PRETTY_JSON_INPUT, rowKey, hexPreview, payloadText, prettyBudget, senderOf, type Parties } from './entryView';
 import { prettyJson } from './jsonPretty';
-import type { TranscriptMeta } from './transcriptStore';
+import type { TranscriptMeta } from './transcriptLimits';
 
 /** A fence longer than any backtick run inside `text`, so payloads cannot break out of their code block. */
 function fenceFor(text: string): string {

@@ -1,7 +1,8 @@
 // Writes one panel's transcript to its file (transcriptStore.ts): new entries are appended after the rows are posted,
 // so encoding them never delays the view; entries the caps removed are marked dropped; a failed write is reported.
 import type { ChannelEntry } from '../colonies/types';
-import type { TranscriptFile, TranscriptMeta } from './transcriptStore';
+import type { TranscriptFile } from './transcriptFile';
+import type { TranscriptMeta } from './transcriptLimits';
 
 export class TranscriptWriter {
   /** Entries to append, in arrival order. */

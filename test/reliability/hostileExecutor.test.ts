@@ -16,7 +16,9 @@ import { ChannelController } from '../../src/panels/channelController';
 import { MAX_SHOWN_TEXT } from '../../src/panels/entryView';
 import { MAX_MESSAGE_CHARS, applyToRows, coerceEntryView, isHostMessage, type EntryView, type HostMessage } from '../../src/panels/protocol';
 import { transcriptToMarkdown } from '../../src/panels/transcriptExport';
-import { TranscriptStore, type ChannelLimits, type TranscriptFile } from '../../src/panels/transcriptStore';
+import { TranscriptStore } from '../../src/panels/transcriptStore';
+import type { TranscriptFile } from '../../src/panels/transcriptFile';
+import type { ChannelLimits } from '../../src/panels/transcriptLimits';
 import { failOnUnhandledRejections, until } from './helpers';
 import { nestedArrays, shapesInLogOrder } from './hostilePlans';
 

@@ -6,7 +6,9 @@ import * as path from 'node:path';
 import type { ChannelEntry } from '../../../src/colonies/types';
 import { EntryViewBuilder, describeBody, rowKey, payloadText } from '../../../src/panels/entryView';
 import { transcriptToJsonl, transcriptToMarkdown } from '../../../src/panels/transcriptExport';
-import { SerialQueue, TranscriptStore, encodeEntryLine } from '../../../src/panels/transcriptStore';
+import { SerialQueue } from '../../../src/panels/serialQueue';
+import { encodeEntryLine } from '../../../src/panels/transcriptFormat';
+import { TranscriptStore } from '../../../src/panels/transcriptStore';
 
 const ME = 'm'.repeat(64);
 const EX = 'e'.repeat(64);
