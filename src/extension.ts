@@ -19,7 +19,12 @@ export function activate(context: vscode.ExtensionContext) {
   const catalog = new ColonyCatalog(processes);
   context.subscriptions.push(catalog);
   const { connection, localColony } = registerConnection(context, { output });
-  connection.processStore = processes;
+  context.subscriptions.push(
+    connection.onDidDropConnection((key) => {
+      processes.dropConnection(key);
+      catalog.forget(key);
+    }),
+  );
   stopLocalColony = () => localColony.stop();
   const tree = registerProcessTree(context, { output, connection, processes, catalog });
   const panels = registerChannelPanels(context, { output, connection, processes });

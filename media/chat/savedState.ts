@@ -12,7 +12,7 @@ export function saveState(): void {
     saveTimer = undefined;
     if (!state.info) return;
     const first = state.following ? undefined : list.itemAt(list.firstVisibleIndex());
-    const saved: WebviewPersistedState = { processId: state.info.processId, channel: state.info.channel };
+    const saved: WebviewPersistedState = { processId: state.info.processId, channel: state.info.channel, ...openedOn() };
     if (ui.input.value) saved.draft = ui.input.value;
     if (ui.kind.value !== 'data') saved.draftKind = ui.kind.value as SendKind;
     if (state.replyTo) saved.replyTo = state.replyTo;
@@ -25,7 +25,13 @@ export function saveState(): void {
 /** Persists which channel this is right away, so a window reload can restore the panel even before the first message. */
 export function saveChannelNow(): void {
   if (!state.persisted && document.body.dataset.processId && document.body.dataset.channel) {
-    state.persisted = { processId: document.body.dataset.processId, channel: document.body.dataset.channel };
+    state.persisted = { processId: document.body.dataset.processId, channel: document.body.dataset.channel, ...openedOn() };
     vscode.setState(state.persisted);
   }
+}
+
+/** The server the host says this panel was opened on, saved so a reload reconnects to it and not to the active one. */
+function openedOn(): { connection?: string } {
+  const connection = document.body.dataset.connection;
+  return connection ? { connection } : {};
 }

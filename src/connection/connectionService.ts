@@ -5,7 +5,7 @@ import { crypto } from '../colonies/crypto';
 import { UserFacingError } from '../base/errors';
 import { Disposable } from '../base/disposable';
 import type { ConnectionChange, ConnectionProfile, ConnectionService, ConnectionState, Session } from './types';
-import { connectionKey, type ProcessStore } from '../store/processStore';
+import { connectionKey } from '../store/processStore';
 import type { PrivateKeyStore } from './privateKeys';
 import { environmentKeyFor } from './envImport';
 import type { ProfileStore } from './profileStore';
@@ -39,8 +39,9 @@ export class ConnectionServiceImpl extends Disposable implements ConnectionServi
   private readonly holders = new Map<ColoniesClient, number>();
   /** Replaced clients that are still held. */
   private readonly retired = new Set<ColoniesClient>();
-  /** The process store, told when a client is gone for good so its entries go too; set at activation. */
-  processStore: ProcessStore | undefined;
+  private readonly droppedEmitter = new vscode.EventEmitter<string>();
+  /** Fires a store key (store/processStore.ts connectionKey) when its client is gone for good: forget its entries. */
+  readonly onDidDropConnection = this.droppedEmitter.event;
   private cachedId: { key: string; id: string } | undefined;
   /** Why the profile's CA certificate file cannot be used; the connection is not used until it is fixed. */
   private caProblem: string | undefined;
@@ -56,6 +57,7 @@ export class ConnectionServiceImpl extends Disposable implements ConnectionServi
     super();
     // Disposed newest first: the listeners, then the emitter.
     this.register(this.changeEmitter);
+    this.register(this.droppedEmitter);
     this.registerAll(
       profiles.onDidChange(() => this.reload()),
       keys.onDidChange((identity) => {
@@ -100,20 +102,20 @@ export class ConnectionServiceImpl extends Disposable implements ConnectionServi
       this.setState({ kind: 'none' }, { profile: profileChanged, client: true });
       return;
     }
-    let ca: Buffer | undefined;
-    if (next.tls && next.caFile) {
-      const read = readCaFile(next.caFile);
-      if (typeof read === 'string') this.caProblem = `Connection "${next.name}": ${read}`;
-      else ca = read;
+    const { ca, problem } = caOf(next);
+    this.caProblem = problem;
+    // Back to a server a panel still holds a client for: share that client, so the panel and the views use one
+    // client and one store key for that server, not two.
+    const held = force ? undefined : [...this.retired].find((c) => reusable(this.profileOf.get(c), next));
+    if (held) {
+      this.retired.delete(held);
+      this.currentClient = held;
+      this.output.info(`Connection "${next.name}": ${address(next)}, colony ${next.colonyName} (the client an open panel holds)`);
+      this.changeEmitter.fire({ profile: profileChanged, client: true, state: false });
+      void this.checkConnection();
+      return;
     }
-    this.currentClient = this.newClient(next, {
-      host: next.host,
-      port: next.port,
-      tls: next.tls,
-      ca,
-      timeoutMs: requestTimeoutMs(),
-      logger: { debug: (m) => this.output.debug(m), warn: (m) => this.output.warn(m) },
-    });
+    this.currentClient = this.newClient(next, ca);
     this.output.info(`Connection "${next.name}": ${address(next)}, colony ${next.colonyName}${ca ? `, CA certificate ${next.caFile}` : ''}`);
     if (isPlainHttpToRemote(next)) this.output.warn(`Connection "${next.name}": ${plainHttpWarning(next)}`);
     if (this.caProblem) this.output.error(this.caProblem);
@@ -146,14 +148,21 @@ export class ConnectionServiceImpl extends Disposable implements ConnectionServi
   private disposeClient(client: ColoniesClient): void {
     client.dispose();
     const profile = this.profileOf.get(client);
-    if (profile) this.processStore?.dropConnection(connectionKey(identityKey(profile), client));
+    if (profile) this.droppedEmitter.fire(connectionKey(identityKey(profile), client));
   }
 
   /** The profile each client was made for (for its store key when it is disposed). */
   private readonly profileOf = new WeakMap<ColoniesClient, ConnectionProfile>();
 
-  private newClient(profile: ConnectionProfile, options: ConstructorParameters<typeof ColoniesClient>[0]): ColoniesClient {
-    const client = new ColoniesClient(options);
+  private newClient(profile: ConnectionProfile, ca: Buffer | undefined): ColoniesClient {
+    const client = new ColoniesClient({
+      host: profile.host,
+      port: profile.port,
+      tls: profile.tls,
+      ca,
+      timeoutMs: requestTimeoutMs(),
+      logger: { debug: (m) => this.output.debug(m), warn: (m) => this.output.warn(m) },
+    });
     this.profileOf.set(client, profile);
     return client;
   }
@@ -176,7 +185,8 @@ export class ConnectionServiceImpl extends Disposable implements ConnectionServi
     return this.cachedId.id;
   }
 
-  async requireSession(): Promise<Session> {
+  async requireSession(identity?: string): Promise<Session> {
+    if (identity !== undefined && (!this.currentProfile || identityKey(this.currentProfile) !== identity)) return this.sessionFor(identity);
     const profile = this.currentProfile;
     const client = this.currentClient;
     if (!profile || !client) {
@@ -195,6 +205,30 @@ export class ConnectionServiceImpl extends Disposable implements ConnectionServi
     }
     // The id of this very key (a second Secret Storage read could see another one).
     return { client, profile, prvkey, myId: this.idFor(prvkey), key: connectionKey(identityKey(profile), client) };
+  }
+
+  /**
+   * A session on a connection that is not the active one: a panel restored after a window reload keeps the server it
+   * was opened on. Its client is held only by whoever retains it (retainClient), like a replaced client.
+   */
+  private async sessionFor(identity: string): Promise<Session> {
+    const profile = this.profiles.list().find((p) => identityKey(p) === identity);
+    if (!profile) {
+      throw new UserFacingError(`This was opened on ${identity}, which none of your connections points to any more. Add a connection to it to reconnect.`, [
+        { title: 'Add Connection', command: 'colonyos.addConnection' },
+      ]);
+    }
+    const { ca, problem } = caOf(profile);
+    if (problem) throw new UserFacingError(problem, [{ title: 'Edit Connection', command: 'colonyos.editConnection' }]);
+    const prvkey = (await this.keys.get(profile)) ?? environmentKeyFor(profile, process.env);
+    if (!prvkey) throw new UserFacingError(`Connection "${profile.name}" has no private key.`, [{ title: 'Set Private Key', command: 'colonyos.setPrivateKey' }]);
+    let client = [...this.retired].find((c) => reusable(this.profileOf.get(c), profile));
+    if (!client) {
+      client = this.newClient(profile, ca);
+      this.retired.add(client);
+      this.output.info(`Connection "${profile.name}": ${address(profile)}, colony ${profile.colonyName}, for a panel opened on it`);
+    }
+    return { client, profile, prvkey, myId: crypto.id(prvkey), key: connectionKey(identityKey(profile), client) };
   }
 
   async checkConnection(): Promise<void> {
@@ -247,4 +281,23 @@ export class ConnectionServiceImpl extends Disposable implements ConnectionServi
     this.retired.clear();
     super.dispose();
   }
+}
+
+/** A client made for `was` can serve `next`: the same server identity, address, TLS and CA file. */
+function reusable(was: ConnectionProfile | undefined, next: ConnectionProfile): boolean {
+  return (
+    !!was &&
+    identityKey(was) === identityKey(next) &&
+    was.host === next.host &&
+    was.port === next.port &&
+    was.tls === next.tls &&
+    (was.caFile ?? '') === (next.caFile ?? '')
+  );
+}
+
+/** The profile's CA certificate, or why it cannot be used (then the connection is not used until it is fixed). */
+function caOf(profile: ConnectionProfile): { ca?: Buffer; problem?: string } {
+  if (!profile.tls || !profile.caFile) return {};
+  const read = readCaFile(profile.caFile);
+  return typeof read === 'string' ? { problem: `Connection "${profile.name}": ${read}` } : { ca: read };
 }

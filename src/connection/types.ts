@@ -69,7 +69,11 @@ export interface ConnectionService {
   getPrivateKey(): Promise<string | undefined>;
   myId(): Promise<string | undefined>;
   /** Throws a UserFacingError with actions (Add Connection / Set Private Key) when the connection is not usable. */
-  requireSession(): Promise<Session>;
+  /**
+   * The active connection's session; with `identity` (connection/identity.ts identityKey), that server's even when
+   * another connection is active (a restored panel keeps its server).
+   */
+  requireSession(identity?: string): Promise<Session>;
   /** Re-probes the server; updates `state`. */
   checkConnection(): Promise<void>;
 }

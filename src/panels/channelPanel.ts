@@ -48,6 +48,8 @@ export class ChannelPanel extends Disposable implements vscode.Disposable {
     readonly processId: string,
     readonly channel: string,
     private readonly deps: ChannelPanelDeps,
+    /** The server the panel was opened on (connection/identity.ts identityKey); saved with the webview's state. */
+    private readonly identity?: string,
   ) {
     super();
     const webview = panel.webview;
@@ -82,7 +84,7 @@ export class ChannelPanel extends Disposable implements vscode.Disposable {
       }),
       panel.onDidDispose(() => this.dispose()),
     ];
-    this.connection = new PanelConnection(deps.connection, this.controller, deps.processes);
+    this.connection = new PanelConnection(deps.connection, this.controller, deps.processes, identity);
     // Disposed newest first: the controller, the listeners, the connection, the panel; then dispose() fires onDidDispose.
     this.registerAll(panel, this.connection, ...listeners, this.controller);
   }
@@ -136,6 +138,7 @@ export class ChannelPanel extends Disposable implements vscode.Disposable {
       title: panelTitle(this.controller.info),
       processId: this.processId,
       channel: this.channel,
+      connection: this.identity,
     });
   }
 

@@ -12,6 +12,8 @@ export interface ChatHtmlOptions {
   /** Which channel this page shows, so the webview can persist it before the first message arrives. */
   processId?: string;
   channel?: string;
+  /** The server the panel was opened on (connection/identity.ts identityKey), persisted with the channel. */
+  connection?: string;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -52,7 +54,7 @@ export function renderChatHtml(o: ChatHtmlOptions): string {
 <link rel="stylesheet" href="${attr(o.styleUri)}">
 <title>${escapeHtml(o.title ?? 'Channel')}</title>
 </head>
-<body data-process-id="${attr(o.processId ?? '')}" data-channel="${attr(o.channel ?? '')}">
+<body data-process-id="${attr(o.processId ?? '')}" data-channel="${attr(o.channel ?? '')}" data-connection="${attr(o.connection ?? '')}">
 <div class="app">
   <header class="header">
     <div class="header-title">

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ChannelController } from './channelController';
 import { registerCommand, UserFacingError } from '../base/errors';
 import type { ConnectionService } from '../connection/types';
+import { identityKey } from '../connection/identity';
 import type { ProcessStore } from '../store/processStore';
 import { CHANNEL_VIEW_TYPE, ChannelPanel, panelTitle, mediaRoot } from './channelPanel';
 import { parsePersistedState } from './protocol';
@@ -52,6 +53,8 @@ export interface ChannelPanels {
   openChannel(processId: string, channel: string): Promise<void>;
   /** The open panel's controller (transcript, send), for the extension-host tests and other automation. */
   controllerFor(processId: string, channel: string): ChannelController | undefined;
+  /** What VS Code calls after a window reload for each chat panel it had (the serializer); the state the webview saved. */
+  restorePanel(webviewPanel: vscode.WebviewPanel, state: unknown): void;
 }
 
 export interface ChannelPanelServices {
@@ -107,8 +110,8 @@ export function registerChannelPanels(context: vscode.ExtensionContext, services
   );
   const keyOf = (processId: string, channel: string) => `${processId}\u0000${channel}`;
 
-  function adopt(webviewPanel: vscode.WebviewPanel, processId: string, channel: string): ChannelPanel {
-    const panel = new ChannelPanel(webviewPanel, processId, channel, deps);
+  function adopt(webviewPanel: vscode.WebviewPanel, processId: string, channel: string, identity: string | undefined): ChannelPanel {
+    const panel = new ChannelPanel(webviewPanel, processId, channel, deps, identity);
     const key = keyOf(processId, channel);
     panels.set(key, panel);
     if (webviewPanel.active) active = panel;
@@ -124,6 +127,22 @@ export function registerChannelPanels(context: vscode.ExtensionContext, services
     return panel;
   }
 
+  function restorePanel(webviewPanel: vscode.WebviewPanel, state: unknown): void {
+    const restored = parsePersistedState(state);
+    if (!restored) {
+      // Nothing says which channel this was (a state from before the first message); close it rather than show a blank panel.
+      output.warn('Channel panel: could not restore a panel without saved state; closing it.');
+      webviewPanel.dispose();
+      return;
+    }
+    if (panels.has(keyOf(restored.processId, restored.channel))) {
+      webviewPanel.dispose();
+      return;
+    }
+    // A panel saved before panels remembered their server takes the active one.
+    adopt(webviewPanel, restored.processId, restored.channel, restored.connection);
+  }
+
   async function openChannel(processId: string, channel: string): Promise<void> {
     const existing = panels.get(keyOf(processId, channel));
     if (existing) {
@@ -136,26 +155,14 @@ export function registerChannelPanels(context: vscode.ExtensionContext, services
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
       { enableScripts: true, localResourceRoots: [mediaRoot(context.extensionUri)] },
     );
-    adopt(webviewPanel, processId, channel);
+    // The panel keeps the server that is active now, also after a window reload (panelConnection.ts).
+    const profile = deps.connection.profile;
+    adopt(webviewPanel, processId, channel, profile ? identityKey(profile) : undefined);
   }
 
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(CHANNEL_VIEW_TYPE, {
-      async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
-        const restored = parsePersistedState(state);
-        if (!restored) {
-          // Nothing says which channel this was (a state from before the first message); close it rather than show a blank panel.
-          output.warn('Channel panel: could not restore a panel without saved state; closing it.');
-          webviewPanel.dispose();
-          return;
-        }
-        const key = keyOf(restored.processId, restored.channel);
-        if (panels.has(key)) {
-          webviewPanel.dispose();
-          return;
-        }
-        adopt(webviewPanel, restored.processId, restored.channel);
-      },
+      deserializeWebviewPanel: async (webviewPanel: vscode.WebviewPanel, state: unknown) => restorePanel(webviewPanel, state),
     }),
     { dispose: () => [...panels.values()].forEach((p) => p.dispose()) },
   );
@@ -212,5 +219,5 @@ export function registerChannelPanels(context: vscode.ExtensionContext, services
     { output },
   );
 
-  return { openChannel, controllerFor: (processId, channel) => panels.get(keyOf(processId, channel))?.controller };
+  return { openChannel, restorePanel, controllerFor: (processId, channel) => panels.get(keyOf(processId, channel))?.controller };
 }

@@ -13,7 +13,7 @@ export interface PanelConnectionSource {
   readonly client: ColoniesClient | undefined;
   readonly state: ConnectionState;
   onDidChange(listener: (change: ConnectionChange) => void): Disposable;
-  requireSession(): Promise<Session>;
+  requireSession(identity?: string): Promise<Session>;
   retainClient(client: ColoniesClient): Disposable;
 }
 
@@ -28,6 +28,8 @@ export class PanelConnection implements Disposable {
     private readonly source: PanelConnectionSource,
     private readonly controller: ChannelController,
     private readonly processes: ProcessStore,
+    /** The server it was opened on (connection/identity.ts identityKey), kept across window reloads. */
+    readonly identity?: string,
   ) {
     this.subscription = source.onDidChange((change) => this.onChange(change));
   }
@@ -41,7 +43,7 @@ export class PanelConnection implements Disposable {
     if (this.connecting || this.disposed) return;
     this.connecting = true;
     try {
-      const session = this.session ?? (await this.source.requireSession());
+      const session = this.session ?? (await this.source.requireSession(this.identity));
       if (this.disposed) return;
       if (!this.session) {
         this.session = session;

@@ -135,6 +135,8 @@ export function applyToRows(rows: readonly EntryView[], m: HostMessage): EntryVi
 export interface WebviewPersistedState {
   processId: string;
   channel: string;
+  /** The server the panel was opened on (connection/identity.ts identityKey): a reload reconnects to it. */
+  connection?: string;
   draft?: string;
   draftKind?: SendKind;
   replyTo?: { key: string; sequence: number };
@@ -312,6 +314,7 @@ export function parseHostMessage(raw: unknown): HostMessage | undefined {
 export function parsePersistedState(raw: unknown): WebviewPersistedState | undefined {
   if (!isObj(raw) || !isStr(raw.processId, 200) || !isStr(raw.channel, 1000) || !raw.processId || !raw.channel) return undefined;
   const state: WebviewPersistedState = { processId: raw.processId, channel: raw.channel };
+  if (isStr(raw.connection, 1000) && raw.connection) state.connection = raw.connection;
   if (isStr(raw.draft, MAX_COMPOSER_CHARS)) state.draft = raw.draft;
   if (SEND_KINDS.includes(raw.draftKind as SendKind)) state.draftKind = raw.draftKind as SendKind;
   if (isObj(raw.replyTo) && isStr(raw.replyTo.key, 1000) && isSeq(raw.replyTo.sequence)) {

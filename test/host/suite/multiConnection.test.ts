@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { entryText, funcSpec, ProcessState } from '../../../src/colonies/index';
 import { startLocalColony, type LocalColony } from '../../../src/localcolony/index';
+import { identityKey } from '../../../src/connection/identity';
 import type { ConnectionServiceImpl } from '../../../src/connection/connectionService';
 import type { LocalColonyController } from '../../../src/connection/localColonyController';
 import type { ChannelPanels } from '../../../src/panels/index';
@@ -58,6 +59,21 @@ suite('a panel keeps its connection when the active one is switched', function (
     assert.notEqual(connection.client, s.client);
     assert.equal(s.client.disposed, false, "the panel holds the first colony's client open");
 
+    // A window reload while the second colony is active: the restored panel goes back to the first colony.
+    const restoredProcess = await s.client.submitFuncSpec(funcSpec({ funcname: 'chat', colonyname: first.colonyName, executortype: 'echo', channels: ['chat'] }), s.prvkey);
+    await s.client.subscribeProcess(restoredProcess.processid, ProcessState.RUNNING, 20, s.prvkey);
+    const webviewPanel = vscode.window.createWebviewPanel('colonyos.channel', 'restored', vscode.ViewColumn.Active, { enableScripts: true });
+    panels.restorePanel(webviewPanel, { processId: restoredProcess.processid, channel: 'chat', connection: identityKey(first) });
+    const restored = await eventually('the restored panel', async () => panels.controllerFor(restoredProcess.processid, 'chat'));
+    await eventually('the restored panel live on the first colony', async () => (restored.view.status.kind === 'live' ? true : undefined));
+    const restoredSent = await restored.send('after the reload', 'data');
+    await eventually('the echo reply to the restored panel', async () =>
+      restored.transcript.find((e) => e.inreplyto === restoredSent && entryText(e) === 'You said: after the reload'),
+    );
+    assert.equal(connection.profile?.port, other.port, 'the active connection is still the second colony');
+    await restored.send('', 'end');
+    await eventually('the restored panel finished', async () => (restored.view.status.kind === 'finished' ? true : undefined));
+
     const sent = await controller.send('after the switch', 'data');
     await eventually('the echo reply from the first colony', async () =>
       controller.transcript.find((e) => e.inreplyto === sent && entryText(e) === 'You said: after the switch'),
@@ -70,5 +86,13 @@ suite('a panel keeps its connection when the active one is switched', function (
       (await connection.requireSession()).client.getProcess(submitted.processid, other.userPrvKey),
       'the process lives only on the first colony',
     );
+
+    // Back to the first colony while the panel still holds its client: that client is shared, not a second one.
+    await connection.profiles.setActive(first.name);
+    await eventually('the first colony to be active and connected', async () =>
+      connection.profile?.name === first.name && connection.state.kind === 'connected' ? true : undefined,
+    );
+    assert.equal(connection.client, s.client, 'one client (and one store key) per server while a panel holds it');
+    assert.equal((await connection.requireSession()).key, s.key);
   });
 });
