@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerConnection } from './connection/index';
 import { registerProcessTree } from './views/index';
+import { registerExecutorsView } from './views/executorsView';
 import { registerChannelPanels } from './panels/index';
 import { registerSpecs } from './specs/index';
 import { ProcessStore } from './store/processStore';
@@ -27,11 +28,12 @@ export function activate(context: vscode.ExtensionContext) {
   );
   stopLocalColony = () => localColony.stop();
   const tree = registerProcessTree(context, { output, connection, processes, catalog });
+  const executors = registerExecutorsView(context, { output, connection, catalog });
   const panels = registerChannelPanels(context, { output, connection, processes });
   const specs = registerSpecs(context, { output, connection, tree, panels, processes, catalog });
   output.info('ColonyOS extension activated');
   // Returned for the extension-host tests.
-  return { connection, localColony, tree, panels, specs, processes, catalog };
+  return { connection, localColony, tree, executors, panels, specs, processes, catalog };
 }
 
 export async function deactivate(): Promise<void> {

@@ -7,7 +7,7 @@ import { Disposable } from '../base/disposable';
 import type { ConnectionChange, ConnectionProfile, ConnectionService, ConnectionState, Session } from './types';
 import { connectionKey } from '../store/processStore';
 import type { PrivateKeyStore } from './privateKeys';
-import { environmentKeyFor } from './envImport';
+import { environmentKeyFor, environmentOwnerKeyFor } from './envImport';
 import type { ProfileStore } from './profileStore';
 import { address, probeConnection } from './probe';
 import { identityKey, isPlainHttpToRemote, plainHttpWarning } from './identity';
@@ -173,6 +173,17 @@ export class ConnectionServiceImpl extends Disposable implements ConnectionServi
     // The key stored for this server identity (never for a profile name); otherwise the user's environment when it
     // describes this very server and colony.
     return (await this.keys.get(profile)) ?? environmentKeyFor(profile, process.env);
+  }
+
+  /** The colony owner's key for the active connection: stored for its server identity, or from the environment. */
+  async getColonyOwnerKey(): Promise<string | undefined> {
+    const profile = this.currentProfile;
+    if (!profile) return undefined;
+    return (await this.keys.getOwner(profile)) ?? environmentOwnerKeyFor(profile, process.env);
+  }
+
+  setColonyOwnerKey(profile: ConnectionProfile, prvkey: string): Promise<void> {
+    return this.keys.setOwner(profile, prvkey);
   }
 
   async myId(): Promise<string | undefined> {

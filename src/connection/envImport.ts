@@ -146,3 +146,24 @@ export function environmentKeyFor(
   }
   return sameIdentity(imported.profile, { ...profile, tls: profile.tls === true }) ? imported.prvkey : undefined;
 }
+
+/**
+ * The colony owner's key from the user's environment (COLONIES_COLONY_PRVKEY), for the same server identity only:
+ * what approving, rejecting and removing executors need (docs/protocol.md P15: the owner is not a member).
+ */
+export function environmentOwnerKeyFor(
+  profile: { host: string; port: number; colonyName: string; tls?: boolean },
+  vars: VarSource,
+): string | undefined {
+  if (!sameServer(profile, vars)) return undefined;
+  const key = getVar(vars, 'COLONIES_COLONY_PRVKEY');
+  return key !== undefined && isValidPrivateKey(key) ? key.toLowerCase() : undefined;
+}
+
+function sameServer(profile: { host: string; port: number; colonyName: string; tls?: boolean }, vars: VarSource): boolean {
+  try {
+    return sameIdentity(connectionFromVars(vars).profile, { ...profile, tls: profile.tls === true });
+  } catch {
+    return false;
+  }
+}

@@ -52,9 +52,12 @@ export class LocalColonyController implements vscode.Disposable {
     const previous = profiles.get(LOCAL_PROFILE_NAME);
     if (previous && !sameIdentity(previous, profile) && !profiles.list().some((p) => p.name !== LOCAL_PROFILE_NAME && sameIdentity(p, previous))) {
       await keys.delete(previous);
+      await keys.deleteOwner(previous);
     }
     // The well-known development user key; stored like any other key (for this server only), never in settings.
     await keys.set(profile, colony.userPrvKey);
+    // And the development colony owner key, so the Executors view can approve, reject and remove executors here.
+    await keys.setOwner(profile, colony.colonyPrvKey);
     await profiles.upsert(profile);
     await profiles.setActive(LOCAL_PROFILE_NAME);
     this.connection.reload();

@@ -12,6 +12,9 @@ import {
   type ServerIdentity,
 } from './identity';
 
+/** Where a colony owner's key for an identity lives in SecretStorage. */
+export const OWNER_SECRET_PREFIX = 'colonyos.ownerKey:';
+
 export class PrivateKeyStore extends Disposable implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<string>();
   /** Fires with the identity key (see identityKey) whose key changed, also for changes made by another window. */
@@ -56,6 +59,23 @@ export class PrivateKeyStore extends Disposable implements vscode.Disposable {
     await this.secrets.store(secretKeyForIdentity(to), key);
     if (!keepSource) await this.delete(from);
     return 'moved';
+  }
+
+  /**
+   * The colony owner's key for a server identity, kept apart from the member key the connection uses: only approving,
+   * rejecting and removing executors use it (docs/protocol.md P15).
+   */
+  async getOwner(server: ServerIdentity): Promise<string | undefined> {
+    return (await this.secrets.get(`${OWNER_SECRET_PREFIX}${identityKey(server)}`)) || undefined;
+  }
+
+  async setOwner(server: ServerIdentity, prvkey: string): Promise<void> {
+    validatePrivateKey(prvkey.trim());
+    await this.secrets.store(`${OWNER_SECRET_PREFIX}${identityKey(server)}`, prvkey.trim().toLowerCase());
+  }
+
+  async deleteOwner(server: ServerIdentity): Promise<void> {
+    await this.secrets.delete(`${OWNER_SECRET_PREFIX}${identityKey(server)}`);
   }
 
   /** The one-time move of keys stored per profile name (see migrateLegacyKeys). */

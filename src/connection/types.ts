@@ -67,6 +67,10 @@ export interface ConnectionService {
   retainClient(client: ColoniesClient): vscode.Disposable;
   /** The private key of the active profile, from SecretStorage. */
   getPrivateKey(): Promise<string | undefined>;
+  /** The colony owner's key for the active connection, if the user stored one or the environment has it. */
+  getColonyOwnerKey(): Promise<string | undefined>;
+  /** Stores the colony owner's key for the profile's server identity (Secret Storage). */
+  setColonyOwnerKey(profile: ConnectionProfile, prvkey: string): Promise<void>;
   myId(): Promise<string | undefined>;
   /** Throws a UserFacingError with actions (Add Connection / Set Private Key) when the connection is not usable. */
   /**

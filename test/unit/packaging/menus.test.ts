@@ -37,10 +37,23 @@ function matches(when: string, contextValue: string): boolean {
   return eq ? eq[1] === contextValue : true;
 }
 
-function rowsFor(command: string): string[] {
+/** The contextValue of every kind of row the Executors view shows (src/views/executorTree.ts). */
+const EXECUTOR_ROWS: Record<string, string> = {
+  group: 'executorGroup',
+  pending: 'executor;state=pending',
+  approved: 'executor;state=approved',
+  ownerPending: 'executor;state=pending;owner',
+  ownerApproved: 'executor;state=approved;owner',
+  ownerRejected: 'executor;state=rejected;owner',
+  ownerUnregistered: 'executor;state=unregistered;owner',
+  fn: 'executorFunction',
+  running: 'executorRunning',
+};
+
+function rowsFor(command: string, rows: Record<string, string> = ROWS): string[] {
   const items = manifest.contributes.menus['view/item/context'].filter((m) => m.command === command && m.when?.includes('viewItem'));
   assert.ok(items.length > 0, `${command} has a tree context menu entry`);
-  return Object.keys(ROWS).filter((row) => items.some((m) => matches(m.when!, ROWS[row])));
+  return Object.keys(rows).filter((row) => items.some((m) => matches(m.when!, rows[row])));
 }
 
 describe('package.json: tree context menus', () => {
@@ -60,5 +73,31 @@ describe('package.json: tree context menus', () => {
   it('offers Open Channel on channels the user can open, and Retry on the error row', () => {
     assert.deepEqual(rowsFor('colonyos.openChannel'), ['channel']);
     assert.deepEqual(rowsFor('colonyos.retryConnection'), ['error']);
+  });
+});
+
+describe('package.json: Executors view menus', () => {
+  it('offers approve, reject and remove only with the colony owner key, and only where they make sense', () => {
+    assert.deepEqual(rowsFor('colonyos.approveExecutor', EXECUTOR_ROWS), ['ownerPending', 'ownerRejected']);
+    assert.deepEqual(rowsFor('colonyos.rejectExecutor', EXECUTOR_ROWS), ['ownerPending', 'ownerApproved']);
+    assert.deepEqual(rowsFor('colonyos.removeExecutor', EXECUTOR_ROWS), ['ownerPending', 'ownerApproved', 'ownerRejected']);
+  });
+
+  it('keeps the executor commands off process rows and the process commands off executor rows', () => {
+    for (const command of ['colonyos.approveExecutor', 'colonyos.rejectExecutor', 'colonyos.removeExecutor']) {
+      assert.deepEqual(rowsFor(command), [], command);
+    }
+    for (const command of ['colonyos.cancelProcess', 'colonyos.removeProcess', 'colonyos.showDetails', 'colonyos.openChannel']) {
+      assert.deepEqual(rowsFor(command, EXECUTOR_ROWS), [], command);
+    }
+  });
+
+  it('puts Remove Executor last in its menu, and hides the row commands from the palette', () => {
+    const remove = manifest.contributes.menus['view/item/context'].find((m) => m.command === 'colonyos.removeExecutor') as MenuItem & { group?: string };
+    assert.match(remove.group ?? '', /^9_/);
+    const palette = manifest.contributes.menus.commandPalette;
+    for (const command of ['colonyos.approveExecutor', 'colonyos.rejectExecutor', 'colonyos.removeExecutor']) {
+      assert.equal(palette.find((m) => m.command === command)?.when, 'false', command);
+    }
   });
 });
