@@ -69,7 +69,10 @@ export class SpecCatalogFeatures extends Disposable implements vscode.Completion
         void this.persist(key);
         this.checkAll();
       }),
-      vscode.workspace.onDidOpenTextDocument((d) => void this.maybeRefresh(d)),
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        void this.maybeRefresh(d);
+        this.schedule(d);
+      }),
       vscode.window.onDidChangeActiveTextEditor((e) => void this.maybeRefresh(e?.document)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => this.collection.delete(d.uri)),
