@@ -112,7 +112,7 @@ suite('function catalog in spec files', function () {
     const spec = { funcname: 'chat', conditions: { executortype: 'no-such-type', executornames: ['nobody-here'] } };
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(spec, null, 2)));
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    const found = await eventually('the catalog warnings', () => {
+    const found = await eventually('the catalog warnings', async () => {
       const ds = vscode.languages.getDiagnostics(uri).filter((d) => String(d.code).startsWith('catalog-'));
       return ds.length === 2 ? ds : undefined;
     });
