@@ -52,3 +52,17 @@ export function formatDuration(seconds: number): string {
   if (s < 86_400) return two(Math.floor(s / 3600), 'h', Math.floor((s % 3600) / 60), 'min');
   return two(Math.floor(s / 86_400), 'd', Math.floor((s % 86_400) / 3600), 'h');
 }
+
+/**
+ * Text from a server or executor made inert for Markdown: every ASCII punctuation character is backslash-escaped
+ * (CommonMark allows it for all of them), so no emphasis, link, autolink, heading, list, HTML or entity survives, and
+ * lines are trimmed so indentation cannot start a code block. Unlike vscode.MarkdownString.appendText it keeps plain
+ * spaces, so long text still wraps between words. Line breaks become paragraph breaks.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map((line) => line.trim().replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`))
+    .filter((line) => line !== '')
+    .join('\n\n');
+}

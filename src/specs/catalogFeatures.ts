@@ -5,6 +5,7 @@
 // (store/catalogMemory.ts) and restored on activation and on a connection switch, so all of it works offline.
 import * as vscode from 'vscode';
 import { Disposable } from '../base/disposable';
+import { escapeMarkdown } from '../base/format';
 import { identityKey } from '../connection/identity';
 import { catalogConnection, type ConnectionService } from '../connection/types';
 import { CatalogMemory, type MementoLike } from '../store/catalogMemory';
@@ -178,14 +179,11 @@ export class SpecCatalogFeatures extends Disposable implements vscode.Completion
     if (!place?.node || !current) return undefined;
     const parts = catalogHover(current.snapshot, place, current.colony, Date.now());
     if (!parts) return undefined;
-    // Server text goes in through appendText, which escapes it; the Markdown is untrusted and without HTML.
+    // Server text is escaped (base/format.ts escapeMarkdown); the Markdown is untrusted and without HTML.
     const md = new vscode.MarkdownString();
     md.isTrusted = false;
     md.supportHtml = false;
-    for (const p of parts) {
-      if (p.kind === 'md') md.appendMarkdown(p.value);
-      else md.appendText(p.value);
-    }
+    md.appendMarkdown(parts.map((p) => (p.kind === 'md' ? p.value : escapeMarkdown(p.value))).join(''));
     return new vscode.Hover(md, this.nodeRange(doc, place.node));
   }
 

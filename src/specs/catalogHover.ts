@@ -1,7 +1,7 @@
 // The hover over a `funcname`, `conditions.executortype` or `conditions.executornames` value: what the catalog knows
 // about that function (description, args, calls with wait and execution times), type or executor. Pure (no `vscode`
-// import). Server text only ever goes in `text` parts, which the provider appends escaped (MarkdownString.appendText,
-// untrusted, no HTML); `md` parts hold only this file's own Markdown.
+// import). Server text only ever goes in `text` parts, which the provider escapes (base/format.ts escapeMarkdown) into
+// untrusted Markdown without HTML; `md` parts hold only this file's own Markdown.
 import { formatDuration, relativeTime } from '../base/format';
 import type { ColonyFunction, Executor } from '../colonies/types';
 import type { CatalogSnapshot } from '../store/colonyCatalog';

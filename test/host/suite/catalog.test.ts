@@ -46,9 +46,8 @@ function hoverText(hovers: vscode.Hover[]): string {
     .flatMap((h) => h.contents)
     .map((c) => (typeof c === 'string' ? c : c.value))
     .join('\n')
-    // appendText (how server text goes in) writes spaces as &nbsp; and escapes punctuation with a backslash.
-    .replace(/&nbsp;/g, ' ')
-    .replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, '$1');
+    // Server text goes in with every punctuation character backslash-escaped (base/format.ts escapeMarkdown).
+    .replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 suite('function catalog in spec files', function () {
