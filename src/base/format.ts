@@ -32,3 +32,37 @@ export function relativeTime(timeMs: number, nowMs: number): string {
 export function safeFileName(text: string, fallback: string, maxLength = 60): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, maxLength) || fallback;
 }
+
+/**
+ * A duration given in seconds (ColonyOS keeps function wait and execution times as float seconds) the way a person
+ * reads it: "4 ms", "1.5 s", "2 min 5 s", "3 h 20 min", "2 d 4 h". Negative or unreadable values show as "–".
+ */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '–';
+  if (seconds === 0) return '0 s';
+  if (seconds < 1) {
+    const ms = seconds * 1000;
+    return ms < 1 ? '<1 ms' : `${Math.round(ms)} ms`;
+  }
+  if (seconds < 10) return `${Number(seconds.toFixed(1))} s`;
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const two = (big: number, bigUnit: string, small: number, smallUnit: string) => (small ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`);
+  if (s < 3600) return two(Math.floor(s / 60), 'min', s % 60, 's');
+  if (s < 86_400) return two(Math.floor(s / 3600), 'h', Math.floor((s % 3600) / 60), 'min');
+  return two(Math.floor(s / 86_400), 'd', Math.floor((s % 86_400) / 3600), 'h');
+}
+
+/**
+ * Text from a server or executor made inert for Markdown: every ASCII punctuation character is backslash-escaped
+ * (CommonMark allows it for all of them), so no emphasis, link, autolink, heading, list, HTML or entity survives, and
+ * lines are trimmed so indentation cannot start a code block. Unlike vscode.MarkdownString.appendText it keeps plain
+ * spaces, so long text still wraps between words. Line breaks become paragraph breaks.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map((line) => line.trim().replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`))
+    .filter((line) => line !== '')
+    .join('\n\n');
+}

@@ -23,6 +23,14 @@ export const PROCESS_STATE_NAMES: Record<ProcessState, string> = {
   [ProcessState.CANCELLED]: 'Cancelled',
 };
 
+/** How a person names an executor's state (the server's words: pending, approved, rejected, unregistered). */
+export const EXECUTOR_STATE_NAMES: Record<ExecutorState, string> = {
+  [ExecutorState.PENDING]: 'pending',
+  [ExecutorState.APPROVED]: 'approved',
+  [ExecutorState.REJECTED]: 'rejected',
+  [ExecutorState.UNREGISTERED]: 'unregistered',
+};
+
 export interface Colony {
   colonyid: string;
   name: string;

@@ -5,6 +5,7 @@ import { registerCommand } from '../base/errors';
 import type { ConnectionService } from '../connection/types';
 import type { ProcessStore } from '../store/processStore';
 import type { ColonyCatalog } from '../store/colonyCatalog';
+import { SpecCatalogFeatures } from './catalogFeatures';
 import { SpecCodeLensProvider } from './codeLens';
 import { SpecDiagnostics } from './diagnostics';
 import { createSpecFile } from './newFile';
@@ -23,6 +24,8 @@ export interface SpecsServices {
 export interface SpecsApi {
   diagnostics: SpecDiagnostics;
   submitter: SpecSubmitter;
+  /** Completion, hovers and warnings from the colony catalog; absent without a catalog. */
+  catalog?: SpecCatalogFeatures;
 }
 
 export function registerSpecs(context: vscode.ExtensionContext, services: SpecsServices): SpecsApi {
@@ -34,6 +37,10 @@ export function registerSpecs(context: vscode.ExtensionContext, services: SpecsS
     lenses,
     vscode.languages.registerCodeLensProvider([{ language: 'json' }, { language: 'jsonc' }], lenses),
   );
+  const catalog = services.catalog
+    ? new SpecCatalogFeatures({ connection: services.connection, catalog: services.catalog, memento: context.globalState, output })
+    : undefined;
+  if (catalog) context.subscriptions.push(catalog);
   const submitter = new SpecSubmitter({ ...services, diagnostics });
   const deps = { output };
   registerCommand(context, 'colonyos.submit', (arg?: unknown) => submitter.submitCommand(arg), deps);
@@ -41,7 +48,7 @@ export function registerSpecs(context: vscode.ExtensionContext, services: SpecsS
   registerCommand(context, 'colonyos.submitWorkflow', (arg?: unknown) => submitter.submitWorkflowCommand(arg), deps);
   registerCommand(context, 'colonyos.newFuncSpec', () => createSpecFile('funcspec'), deps);
   registerCommand(context, 'colonyos.newWorkflow', () => createSpecFile('workflow'), deps);
-  return { diagnostics, submitter };
+  return { diagnostics, submitter, catalog };
 }
 
 export { analyzeSpecText, prepareSubmission } from './validate';

@@ -159,6 +159,41 @@ describe('integration: demo executors unregister when they stop', function () {
     assert.deepEqual(await echo.stop(), { unregistered: true }, 'a second stop reports the same');
   });
 
+  it('registers its function once, with a description, and a finished chat counts in its statistics (seconds)', async function () {
+    const t = target();
+    const colonyPrvKey = needKey(this, t, 'colonyPrvKey', 'the executor registers itself');
+    const userPrvKey = needKey(this, t, 'userPrvKey', 'submitting and reading functions');
+    const client = t.client();
+    const type = unique('echo');
+    const echo = await startEchoExecutor({ host: t.host, port: t.port, tls: t.tls, colonyName: t.colonyName, colonyPrvKey, executorType: type, assignTimeoutSec: 2 });
+    cleanups.push(() => echo.stop());
+    const [registered] = await waitFor('the function to be registered', async () => {
+      const fns = await client.getFunctions(t.colonyName, userPrvKey, echo.executorName);
+      return fns.length > 0 ? fns : undefined;
+    });
+    assert.equal(registered.funcname, 'chat');
+    assert.equal(registered.executortype, type);
+    assert.match(registered.description ?? '', /chat/);
+    assert.equal(registered.counter, 0);
+
+    const p = await client.submitFuncSpec(funcSpec({ funcname: 'chat', colonyname: t.colonyName, executortype: type, channels: ['chat'] }), userPrvKey);
+    const s = new ChannelSession(client, { processId: p.processid, channel: 'chat', prvkey: userPrvKey, pollStateMs: 200 });
+    cleanups.push(async () => s.dispose());
+    s.start();
+    await s.send('hi');
+    await until(() => s.entries.some((e) => e.senderid !== s.myId), 'the echo reply', 30000);
+    await s.send('', { type: 'end' });
+    await client.subscribeProcess(p.processid, ProcessState.SUCCESS, 20, userPrvKey);
+    const after = await waitFor('the statistics', async () => {
+      const [fn] = await client.getFunctions(t.colonyName, userPrvKey, echo.executorName);
+      return fn?.counter === 1 ? fn : undefined;
+    });
+    assert.equal((await client.getFunctions(t.colonyName, userPrvKey, echo.executorName)).length, 1, 'registered once');
+    // Float seconds: the chat ran for a fraction of a second up to a few seconds, never milliseconds or nanoseconds.
+    assert.ok(after.avgexectime > 0 && after.avgexectime < 60, `avgexectime ${after.avgexectime}`);
+    assert.ok(after.minwaittime >= 0 && after.maxwaittime < 60, `wait ${after.minwaittime}..${after.maxwaittime}`);
+  });
+
   it('without the colony owner key: stays registered and says why', async function () {
     const t = target();
     const colonyPrvKey = needKey(this, t, 'colonyPrvKey', 'registering the executor for the test');

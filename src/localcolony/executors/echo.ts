@@ -2,7 +2,7 @@
 // (threaded with inreplyto) and closes the process successfully when the client sends an `end` message.
 
 import { ChannelSession, entryText, type ChannelEntry, type Process } from '../../colonies/index';
-import { startExecutor, type ExecutorHandle, type ExecutorOptions, type ProcessContext } from './runner';
+import { startExecutor, type ExecutorFunction, type ExecutorHandle, type ExecutorOptions, type ProcessContext } from './runner';
 
 export const ECHO_EXECUTOR_TYPE = 'echo';
 export const CHAT_CHANNEL = 'chat';
@@ -54,6 +54,15 @@ async function handleChat(process: Process, ctx: ProcessContext): Promise<void> 
   }
 }
 
+/** What the echo executor registers (it runs any funcname the same way; "chat" is the one the demo uses). */
+export const ECHO_FUNCTIONS: ExecutorFunction[] = [
+  {
+    funcname: 'chat',
+    description: `A chat on the "${CHAT_CHANNEL}" channel: answers each message with "You said: …" and closes the process when you end the conversation.`,
+    args: [],
+  },
+];
+
 export function startEchoExecutor(opts: ExecutorOptions): Promise<ExecutorHandle> {
-  return startExecutor(opts, ECHO_EXECUTOR_TYPE, handleChat);
+  return startExecutor(opts, ECHO_EXECUTOR_TYPE, handleChat, ECHO_FUNCTIONS);
 }

@@ -2,7 +2,7 @@
 // typed `end`, then closes the process with its output.
 
 import { ChannelSession, delay, type Process } from '../../colonies/index';
-import { startExecutor, type ExecutorHandle, type ExecutorOptions, type ProcessContext } from './runner';
+import { startExecutor, type ExecutorFunction, type ExecutorHandle, type ExecutorOptions, type ProcessContext } from './runner';
 
 export const PROGRESS_EXECUTOR_TYPE = 'progress';
 export const PROGRESS_CHANNEL = 'progress';
@@ -38,6 +38,15 @@ async function runProgress(process: Process, ctx: ProcessContext, defaultStepMs:
   }
 }
 
+/** What the progress executor registers. */
+export const PROGRESS_FUNCTIONS: ExecutorFunction[] = [
+  {
+    funcname: 'progress',
+    description: `Streams "Progress: N%" in steps of 10 % on the "${PROGRESS_CHANNEL}" channel and in the logs, then closes with "${PROGRESS_OUTPUT}".`,
+    args: [{ name: 'stepms', type: 'number', description: 'Pause between two steps, in milliseconds (at most 60000).', required: false }],
+  },
+];
+
 export function startProgressExecutor(opts: ProgressExecutorOptions): Promise<ExecutorHandle> {
-  return startExecutor(opts, PROGRESS_EXECUTOR_TYPE, (p, ctx) => runProgress(p, ctx, opts.stepMs ?? 300));
+  return startExecutor(opts, PROGRESS_EXECUTOR_TYPE, (p, ctx) => runProgress(p, ctx, opts.stepMs ?? 300), PROGRESS_FUNCTIONS);
 }

@@ -11,6 +11,7 @@ import {
   errorMessage,
   type Process,
 } from '../../colonies/index';
+import type { ColonyFunction } from '../../colonies/types';
 
 export interface ExecutorOptions {
   host: string;
@@ -57,12 +58,20 @@ export interface ProcessContext {
 
 export type ProcessHandler = (process: Process, ctx: ProcessContext) => Promise<void>;
 
+/** A function the executor registers (addfunctionmsg) so tools can list it: what a process's funcname may be. */
+export type ExecutorFunction = Pick<ColonyFunction, 'funcname' | 'description' | 'args'>;
+
 const NO_WORK = 'No process available for assignment';
 
 /** Why an executor without the colony owner key stays registered when it stops. */
 export const NO_OWNER_KEY_REASON = 'only the colony owner may remove an executor, and this executor was not given the colony owner key';
 
-export async function startExecutor(opts: ExecutorOptions, defaultType: string, handler: ProcessHandler): Promise<ExecutorHandle> {
+export async function startExecutor(
+  opts: ExecutorOptions,
+  defaultType: string,
+  handler: ProcessHandler,
+  functions: readonly ExecutorFunction[] = [],
+): Promise<ExecutorHandle> {
   const log = opts.log ?? (() => undefined);
   const prvkey = opts.prvkey ?? crypto.generatePrivateKey();
   const executorId = crypto.id(prvkey);
@@ -89,6 +98,17 @@ export async function startExecutor(opts: ExecutorOptions, defaultType: string, 
     log(`${tag}: registered in colony ${opts.colonyName}`);
   };
 
+  // Only the functions not registered yet: after a restart of this executor the server still has the earlier ones,
+  // and it accepts a second function of the same name (docs/protocol.md §10).
+  const registerFunctions = async (): Promise<void> => {
+    if (functions.length === 0) return;
+    const have = await client.getFunctions(opts.colonyName, prvkey, executorName, { signal: stopCtrl.signal });
+    for (const f of functions) {
+      if ((have ?? []).some((h) => h.funcname === f.funcname)) continue;
+      await client.addFunction({ ...f, executorname: executorName, executortype: executorType, colonyname: opts.colonyName }, prvkey, { signal: stopCtrl.signal });
+    }
+  };
+
   const run = (process: Process): void => {
     const ctx: ProcessContext = { client, prvkey, executorId, signal: stopCtrl.signal, log: (l) => log(`${tag}: ${l}`) };
     const task = handler(process, ctx)
@@ -109,6 +129,10 @@ export async function startExecutor(opts: ExecutorOptions, defaultType: string, 
         if (!registered) {
           await register();
           registered = true;
+          // A catalog without this executor's functions is worse, but the executor still works.
+          await registerFunctions().catch((err: unknown) => {
+            if (!stopCtrl.signal.aborted) log(`${tag}: could not register its functions: ${errorMessage(err)}`);
+          });
         }
         while (active.size >= (opts.maxConcurrent ?? 64) && !stopCtrl.signal.aborted) await Promise.race(active.values());
         const process = await client.assign(opts.colonyName, opts.assignTimeoutSec ?? 5, prvkey, { signal: stopCtrl.signal });

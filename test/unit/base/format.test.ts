@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { relativeTime, shortId } from '../../../src/base/format';
+import { escapeMarkdown, relativeTime, shortId } from '../../../src/base/format';
 import { relativeTime as chatRelativeTime } from '../../../media/chat/time';
 
 describe('base/format', () => {
@@ -23,5 +23,16 @@ describe('base/format', () => {
     // The chat reads ISO times through the same rule.
     assert.equal(chatRelativeTime(new Date(now - 30_000).toISOString(), now), '30 s ago');
     assert.equal(chatRelativeTime('not a time', now), '');
+  });
+
+  it('escapeMarkdown: every punctuation character escaped, spaces kept, lines trimmed into paragraphs', () => {
+    const hostile = '**bold** [x](command:evil) <img src=x> &amp; https://a.b\n    # not code\n\n- item `c`';
+    const out = escapeMarkdown(hostile);
+    assert.equal(
+      out,
+      '\\*\\*bold\\*\\* \\[x\\]\\(command\\:evil\\) \\<img src\\=x\\> \\&amp\\; https\\:\\/\\/a\\.b\n\n\\# not code\n\n\\- item \\`c\\`',
+    );
+    // No punctuation is left without its backslash.
+    assert.equal(out.replace(/\\[!-/:-@[-`{-~]/g, '').match(/[!-/:-@[-`{-~]/), null);
   });
 });
