@@ -31,6 +31,11 @@ export const EXECUTOR_STATE_NAMES: Record<ExecutorState, string> = {
   [ExecutorState.UNREGISTERED]: 'unregistered',
 };
 
+/** An executor state's name; a state this version does not know is named by its number. */
+export function executorStateName(state: unknown): string {
+  return EXECUTOR_STATE_NAMES[state as ExecutorState] ?? `state ${String(state)}`;
+}
+
 export interface Colony {
   colonyid: string;
   name: string;

@@ -3,10 +3,10 @@
 // import). Server text only ever goes in `text` parts, which the provider escapes (base/format.ts escapeMarkdown) into
 // untrusted Markdown without HTML; `md` parts hold only this file's own Markdown.
 import { formatDuration, relativeTime } from '../base/format';
-import type { ColonyFunction, Executor } from '../colonies/types';
+import { executorStateName, type ColonyFunction, type Executor } from '../colonies/types';
 import type { CatalogSnapshot } from '../store/colonyCatalog';
 import type { CatalogPlace } from './catalogPlace';
-import { argsFor, executorStateName, executorTypes, functionGroups, plural } from './catalogSuggest';
+import { argsFor, executorTypes, functionGroups, plural } from './catalogSuggest';
 
 export type HoverPart = { kind: 'md'; value: string } | { kind: 'text'; value: string };
 

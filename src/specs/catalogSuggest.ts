@@ -1,7 +1,7 @@
 // What the function catalog offers at a place in a spec (catalogPlace.ts): registered functions, executor types,
 // executor names, locations and kwargs keys, from a catalog snapshot (store/colonyCatalog.ts). Pure (no `vscode`
 // import). Everything here came from a server: the provider shows labels, details and documentation as plain text.
-import { EXECUTOR_STATE_NAMES, type ColonyFunction, type Executor, type FunctionArg } from '../colonies/types';
+import { executorStateName, type ColonyFunction, type Executor, type FunctionArg } from '../colonies/types';
 import type { CatalogSnapshot } from '../store/colonyCatalog';
 import type { CatalogPlace } from './catalogPlace';
 
@@ -25,10 +25,6 @@ export interface FunctionGroup {
   funcname: string;
   executortype: string;
   entries: ColonyFunction[];
-}
-
-export function executorStateName(state: number): string {
-  return EXECUTOR_STATE_NAMES[state as keyof typeof EXECUTOR_STATE_NAMES] ?? `state ${state}`;
 }
 
 export function functionGroups(snapshot: CatalogSnapshot): FunctionGroup[] {

@@ -1,9 +1,9 @@
 // What the Executors view shows, from the colony catalog (store/colonyCatalog.ts): executors grouped by type or by
 // state, each with its state, when it was last heard from, its hardware, its registered functions with their
 // statistics, and the processes it runs now. No `vscode` import.
-import { relativeTime } from '../base/format';
+import { formatDuration, relativeTime } from '../base/format';
 import { parseTime } from '../colonies/time';
-import { ExecutorState, type ColonyFunction, type Executor, type Hardware } from '../colonies/types';
+import { ExecutorState, executorStateName, type ColonyFunction, type Executor, type Hardware } from '../colonies/types';
 import type { CatalogSnapshot } from '../store/colonyCatalog';
 
 export type ExecutorGrouping = 'type' | 'state';
@@ -15,16 +15,6 @@ export type ExecutorGrouping = 'type' | 'state';
  */
 export const DEFAULT_STALE_SECONDS = 600;
 
-export const STATE_NAMES: Record<ExecutorState, string> = {
-  [ExecutorState.PENDING]: 'pending',
-  [ExecutorState.APPROVED]: 'approved',
-  [ExecutorState.REJECTED]: 'rejected',
-  [ExecutorState.UNREGISTERED]: 'unregistered',
-};
-
-export function executorStateName(state: unknown): string {
-  return STATE_NAMES[state as ExecutorState] ?? `state ${String(state)}`;
-}
 
 export interface ExecutorRow {
   readonly executor: Executor;
@@ -97,22 +87,11 @@ export function executorDescription(row: ExecutorRow, grouping: ExecutorGrouping
   return parts.join(' · ');
 }
 
-/** Seconds as the CLI's function table shows them, to a readable precision. */
-export function formatSeconds(s: unknown): string {
-  const n = typeof s === 'number' && Number.isFinite(s) ? s : 0;
-  if (n === 0) return '0 s';
-  if (n < 0.001) return '<1 ms';
-  if (n < 1) return `${Math.round(n * 1000)} ms`;
-  if (n < 120) return `${n.toFixed(n < 10 ? 2 : 1)} s`;
-  if (n < 7200) return `${(n / 60).toFixed(1)} min`;
-  return `${(n / 3600).toFixed(1)} h`;
-}
-
 /** "12 calls · wait 5 ms / 20 ms / 1.20 s · exec …" (min / avg / max). */
 export function functionStats(f: ColonyFunction): string {
   const calls = Number(f.counter) || 0;
   if (calls === 0) return 'never called';
-  const span = (min: unknown, avg: unknown, max: unknown) => `${formatSeconds(min)} / ${formatSeconds(avg)} / ${formatSeconds(max)}`;
+  const span = (min: number, avg: number, max: number) => `${formatDuration(min)} / ${formatDuration(avg)} / ${formatDuration(max)}`;
   return (
     `${calls.toLocaleString('en-US')} call${calls === 1 ? '' : 's'} · wait ${span(f.minwaittime, f.avgwaittime, f.maxwaittime)}` +
     ` · exec ${span(f.minexectime, f.avgexectime, f.maxexectime)} (min / avg / max)`

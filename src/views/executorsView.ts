@@ -5,10 +5,9 @@ import * as vscode from 'vscode';
 import { commandRegistrar, UserFacingError } from '../base/errors';
 import { crypto, isValidPrivateKey } from '../colonies/index';
 import { errorMessage } from '../colonies/rpc';
-import { ExecutorState } from '../colonies/types';
 import { catalogConnection, type ConnectionService, type Session } from '../connection/types';
 import type { ColonyCatalog } from '../store/colonyCatalog';
-import { DEFAULT_STALE_SECONDS, executorStateName, type ExecutorGrouping } from './executorModel';
+import { DEFAULT_STALE_SECONDS, type ExecutorGrouping } from './executorModel';
 import { ExecutorTreeProvider, type ExecutorNode } from './executorTree';
 import { RefreshScheduler, refreshIntervalMs } from './refreshScheduler';
 
@@ -148,7 +147,7 @@ export function registerExecutorsView(context: vscode.ExtensionContext, deps: Ex
         `Remove executor "${e.executorname}" from colony ${s.profile.colonyName}?`,
         {
           modal: true,
-          detail: `It is marked unregistered (${executorStateName(ExecutorState.UNREGISTERED)}) and can no longer be assigned processes; a running executor stops getting work. Its registered functions go with it.`,
+          detail: 'The server marks it unregistered: it is no longer assigned processes. To come back it must register again and be approved.',
         },
         'Remove Executor',
       );
