@@ -120,11 +120,14 @@ export function relativeItem(node: Extract<TreeNode, { kind: 'relative' }>, rel:
 }
 
 /** The row after a group's list when the server capped it. */
-export function moreItem(state: ProcessState): vscode.TreeItem {
-  const item = new vscode.TreeItem(`Showing the first ${MAX_PER_STATE}`, vscode.TreeItemCollapsibleState.None);
+/** The last row of a cut list: how many of how many (the server's own count) and how to see the rest. */
+export function moreItem(state: ProcessState, group: Pick<GroupData, 'processes' | 'count'>): vscode.TreeItem {
+  const shown = group.processes.length.toLocaleString('en-US');
+  const total = group.count !== undefined && group.count > group.processes.length ? group.count.toLocaleString('en-US') : undefined;
+  const item = new vscode.TreeItem(total ? `${shown} of ${total}: filter to narrow` : `Showing the first ${shown}`, vscode.TreeItemCollapsibleState.None);
   item.id = `more:${state}`;
-  item.iconPath = new vscode.ThemeIcon('info');
-  item.description = 'the server returns at most 100 per state';
+  item.iconPath = new vscode.ThemeIcon('filter');
+  item.description = `the server lists at most ${MAX_PER_STATE} per state`;
   item.tooltip = `ColonyOS returns at most ${MAX_PER_STATE} processes per state in one list. Use a filter (executor type or label) to narrow it down.`;
   item.command = { command: 'colonyos.setFilter', title: 'Filter Processes…' };
   return item;

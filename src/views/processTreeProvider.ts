@@ -258,7 +258,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       case 'relative':
         return relativeItem(node, model.findProcess(node.relativeId));
       case 'more':
-        return moreItem(node.state);
+        return moreItem(node.state, model.group(node.state));
       case 'empty':
         return emptyItem(node.state, hasFilters(model.filters));
       case 'message':
