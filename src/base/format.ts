@@ -32,3 +32,11 @@ export function relativeTime(timeMs: number, nowMs: number): string {
 export function safeFileName(text: string, fallback: string, maxLength = 60): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, maxLength) || fallback;
 }
+
+/**
+ * A count with its noun in the right number: "1 child", "2 children", "0 processes". `many` defaults to the noun
+ * plus "s"; `digits` formats the number (e.g. with thousands separators).
+ */
+export function countOf(count: number, one: string, many = `${one}s`, digits: (n: number) => string = String): string {
+  return `${digits(count)} ${count === 1 ? one : many}`;
+}

@@ -9,6 +9,7 @@ import { parsePersistedState } from './protocol';
 import { TRANSCRIPT_DEFAULTS, TranscriptStore, type ChannelLimits } from './transcriptStore';
 import { errorMessage } from '../colonies/rpc';
 import { formatBytes } from './entryLimits';
+import { countOf } from '../base/format';
 
 const MB = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -195,7 +196,7 @@ export function registerChannelPanels(context: vscode.ExtensionContext, services
         return;
       }
       const choice = await vscode.window.showWarningMessage(
-        `Delete ${count} saved channel transcript${count === 1 ? '' : 's'} (${formatBytes(bytes)})?`,
+        `Delete ${countOf(count, 'saved channel transcript')} (${formatBytes(bytes)})?`,
         {
           modal: true,
           detail:
@@ -206,7 +207,7 @@ export function registerChannelPanels(context: vscode.ExtensionContext, services
       if (choice !== 'Delete') return;
       for (const s of stores) await s.clear();
       output.info(`Cleared ${count} saved channel transcripts (${formatBytes(bytes)}).`);
-      void vscode.window.showInformationMessage(`Deleted ${count} saved channel transcript${count === 1 ? '' : 's'}.`);
+      void vscode.window.showInformationMessage(`Deleted ${countOf(count, 'saved channel transcript')}.`);
     },
     { output },
   );

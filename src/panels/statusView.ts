@@ -1,6 +1,6 @@
 // The status strip and the composer of one channel panel, derived from what the controller knows (channelController.ts):
 // pure functions, so each state's text is in one place.
-import { shortId } from '../base/format';
+import { countOf, shortId } from '../base/format';
 import type { StreamStatus } from '../colonies/stream';
 import { PROCESS_STATE_NAMES, ProcessState, type Process } from '../colonies/types';
 import { formatBytes, formatCount } from './entryLimits';
@@ -69,7 +69,7 @@ export function composerView(s: PanelState): ComposerView {
 
 /** The text of the notice at the top of the panel when older entries were dropped. */
 export function droppedNotice(count: number, limits: ChannelLimits): string {
-  const what = count === 1 ? '1 older message was' : `${formatCount(count)} older messages were`;
+  const what = `${countOf(count, 'older message', 'older messages', formatCount)} ${count === 1 ? 'was' : 'were'}`;
   return `${what} dropped from this transcript: a channel keeps its newest ${formatCount(limits.maxEntries)} messages within ${formatBytes(limits.maxBytes)} (settings colonyos.transcripts.maxEntriesPerChannel, maxMBPerChannel and maxTotalMB).`;
 }
 

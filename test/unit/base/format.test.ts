@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { relativeTime, shortId } from '../../../src/base/format';
+import { countOf, relativeTime, shortId } from '../../../src/base/format';
 import { relativeTime as chatRelativeTime } from '../../../media/chat/time';
 
 describe('base/format', () => {
@@ -23,5 +23,13 @@ describe('base/format', () => {
     // The chat reads ISO times through the same rule.
     assert.equal(chatRelativeTime(new Date(now - 30_000).toISOString(), now), '30 s ago');
     assert.equal(chatRelativeTime('not a time', now), '');
+  });
+
+  it('countOf puts the noun in the right number ("1 children" never)', () => {
+    assert.equal(countOf(1, 'child', 'children'), '1 child');
+    assert.equal(countOf(0, 'child', 'children'), '0 children');
+    assert.equal(countOf(2, 'process', 'processes'), '2 processes');
+    assert.equal(countOf(1, 'message'), '1 message');
+    assert.equal(countOf(12345, 'message', 'messages', (n) => n.toLocaleString('en-US')), '12,345 messages');
   });
 });
