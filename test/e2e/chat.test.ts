@@ -92,14 +92,16 @@ describe('e2e: chat with the echo executor', function () {
     // Dismissing the question changes nothing.
     await contextMenuAction(wb.page, row(), 'Cancel Process');
     await dialog.waitFor({ timeout: 30_000 });
-    assert.match(await dialog.innerText(), new RegExp(`Cancel process "train-model" \\(${id}`));
-    assert.match(await dialog.innerText(), /It will not be assigned to an executor/);
+    // The modal's own "Cancel" dismisses it; the action's button says "Stop Process", never "Cancel" too.
+    assert.match(await dialog.innerText(), new RegExp(`Stop process "train-model" \\(${id}`));
+    assert.match(await dialog.innerText(), /marks it cancelled: it will not be assigned to an executor/);
+    assert.deepEqual((await dialog.getByRole('button').allInnerTexts()).map((t) => t.trim()).filter((t) => /process|cancel/i.test(t)).sort(), ['Cancel', 'Stop Process']);
     await wb.page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached', timeout: 30_000 });
     assert.match((await row().getAttribute('aria-label')) ?? '', /train-model, Waiting/);
 
     await contextMenuAction(wb.page, row(), 'Cancel Process');
-    await dialog.getByRole('button', { name: 'Cancel Process' }).click();
+    await dialog.getByRole('button', { name: 'Stop Process' }).click();
     // It leaves Waiting for Cancelled. The group is expanded here if it is collapsed, again if a click landed while
     // the tree was re-rendering the move.
     const cancelledGroup = treeRows(pane, /^Cancelled/).first();
@@ -140,7 +142,7 @@ describe('e2e: chat with the echo executor', function () {
       await awaitConnectedTree(pane);
     } else {
       // The colony died with the old extension host; the tree says so and offers to start a new one.
-      await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'The local colony is not running' }).waitFor({ timeout: 60_000 });
+      await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Local colony not running' }).waitFor({ timeout: 60_000 });
       await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Start Local Colony' }).waitFor({ timeout: 60_000 });
     }
     await wb.screenshot('16-restored-after-reload');
