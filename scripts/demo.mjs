@@ -305,7 +305,7 @@ async function smokeCheck(url) {
     // Connected means the colony node with its state groups and the sample processes under "Running"; the
     // tree's error rows (no key, unreachable, not a member) end the wait at once.
     try {
-      const outcome = treeRows(pane, /^Running|has no private key|^Cannot reach|is not a member|^Access denied/).first();
+      const outcome = treeRows(pane, /^Running|^No private key|^Local colony not running|^Cannot reach|^Not a member|^Access denied/).first();
       await outcome.waitFor({ timeout: SMOKE_TIMEOUT_MS });
       const text = (await outcome.innerText()).replace(/\s+/g, ' ');
       if (!/^Running/.test(text)) throw new Error(`the tree shows "${text}"`);
