@@ -43,6 +43,9 @@ export function statusView(s: PanelState): StatusView {
   }
 }
 
+/** What the composer says about ending: typing "end" is read as sending the word, which only echoes it back. */
+export const END_HINT = 'End Conversation sends an "end" message: the executor reads it as the end of the chat. Typing "end" sends just the word.';
+
 export function composerView(s: PanelState): ComposerView {
   if (s.gone) return { enabled: false, reason: s.gone };
   if (s.finished) {
@@ -62,9 +65,9 @@ export function composerView(s: PanelState): ComposerView {
   }
   if (s.streamStatus.kind === 'error' && s.streamStatus.fatal) return { enabled: false, reason: s.streamStatus.message };
   if (p?.state === ProcessState.WAITING) {
-    return { enabled: true, hint: 'Queued for the executor: it will read the channel history when it starts.' };
+    return { enabled: true, hint: `Queued for the executor: it will read the channel history when it starts. ${END_HINT}` };
   }
-  return { enabled: true };
+  return { enabled: true, hint: END_HINT };
 }
 
 /** The text of the notice at the top of the panel when older entries were dropped. */

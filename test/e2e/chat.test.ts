@@ -124,6 +124,16 @@ describe('e2e: chat with the echo executor', function () {
     assert.deepEqual(await errors.allInnerTexts(), []);
   });
 
+  it('ends the conversation with the labelled End Conversation button: the echo executor closes the process', async () => {
+    const end = chat.locator('#end-conversation');
+    assert.match(await chat.locator('#composer-hint').innerText(), /End Conversation sends an "end" message/);
+    await end.click();
+    // The echo executor closes its process on an `end` entry; the composer then gives way to the reason.
+    await chat.locator('#composer-disabled', { hasText: /has finished \(success/i }).waitFor({ timeout: 60_000 });
+    assert.ok(await end.isHidden());
+    await wb.screenshot('15d-conversation-ended');
+  });
+
   it('restores the chat panel with its transcript after a window reload', async () => {
     // A reload restarts the extension host, and the in-host local colony with it: what the panel shows after the
     // reload comes from the serializer and the transcript kept in workspace storage, not from the server.
