@@ -4,6 +4,7 @@ import { registerProcessTree } from './views/index';
 import { registerChannelPanels } from './panels/index';
 import { registerSpecs } from './specs/index';
 import { ProcessStore } from './store/processStore';
+import { registerWalkthrough } from './walkthrough';
 
 let stopLocalColony: (() => Promise<void>) | undefined;
 
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext) {
   const tree = registerProcessTree(context, { output, connection, processes });
   const panels = registerChannelPanels(context, { output, connection, processes });
   const specs = registerSpecs(context, { output, connection, tree, panels, processes });
+  registerWalkthrough(context, output);
   output.info('ColonyOS extension activated');
   // Returned for the extension-host tests.
   return { connection, localColony, tree, panels, specs, processes };

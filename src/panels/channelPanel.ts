@@ -70,6 +70,10 @@ export class ChannelPanel extends Disposable implements vscode.Disposable {
       onInfoChanged: (info) => {
         if (!this.isDisposed) panel.title = panelTitle(info);
       },
+      // Completes the Get Started walkthrough's chat step (package.json, walkthroughs).
+      onSent: (kind) => {
+        if (kind === 'end') void vscode.commands.executeCommand('setContext', 'colonyos.conversationEnded', true);
+      },
     });
     panel.title = panelTitle(this.controller.info);
     webview.html = this.html();

@@ -52,7 +52,7 @@ suite('specs', function () {
       const all = messages(uri, 'ColonyOS').join('\n');
       return all.includes('Did you mean "funcname"') && /Missing "funcname"/.test(all) && /50000/.test(all) ? all : undefined;
     });
-    assert.match(found, /Unknown key, ignored by the server\. Did you mean "funcname"\?/);
+    assert.match(found, /Unknown key "func", ignored by the server\. Did you mean "funcname"\?/);
     // Submit refuses a missing funcname: the Problems view says error, once, not also a JSON-service warning.
     const funcname = vscode.languages.getDiagnostics(uri).filter((d) => /Missing (property )?"funcname"/.test(d.message));
     assert.deepEqual(funcname.map((d) => [d.source, d.severity]), [['ColonyOS', vscode.DiagnosticSeverity.Error]]);
