@@ -55,7 +55,7 @@ export function pickFilterValue(
   const w = WORDS[field];
   const qp = vscode.window.createQuickPick<ValueItem>();
   qp.title = w.title;
-  qp.placeholder = `Pick a ${w.noun}, or type one and press Enter`;
+  qp.placeholder = `Pick ${field === 'executorType' ? 'an' : 'a'} ${w.noun}, or type one and press Enter`;
   qp.matchOnDescription = true;
   let base = valueItems(filterValues(model.loadedProcesses(), field), field, current);
   const render = () => {
