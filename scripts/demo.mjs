@@ -233,6 +233,12 @@ function connectionSettings(colony) {
   };
 }
 
+/**
+ * Tells the extension it runs in the demo (src/walkthrough.ts): it then opens its Get Started walkthrough once per
+ * VS Code data dir, which the demo makes fresh each run, instead of leaving a new user on an empty Explorer.
+ */
+const DEMO_ENV = { COLONYOS_DEMO: '1' };
+
 /** The variables the extension reads its key from (keys may live in the environment, never in settings). */
 function connectionEnv(colony) {
   return {
@@ -251,7 +257,7 @@ async function startBrowserWorkbench(opts, codeServerDir, colony, workspace, cle
   cleanup.push('removed the VS Code server data dir', async () => fs.rmSync(baseDir, { recursive: true, force: true }));
   // The repository as an installed extension, in any browser; no smoke-test driver, so confirmations work.
   linkExtension(path.join(baseDir, 'extensions'));
-  const server = await startServer({ codeServerDir, baseDir, port, env: connectionEnv(colony), settings: connectionSettings(colony), smokeTestDriver: false });
+  const server = await startServer({ codeServerDir, baseDir, port, env: { ...connectionEnv(colony), ...DEMO_ENV }, settings: connectionSettings(colony), smokeTestDriver: false });
   cleanup.push(`stopped the VS Code server (process group ${server.pid})`, () => server.stop(), server.pid);
   return { server, url: `${server.url}/?folder=${encodeURIComponent(workspace)}` };
 }
@@ -284,7 +290,7 @@ function startDesktop(colony, workspace) {
   removeWorkspaceConnection(workspace);
   say('In VS Code, choose "Use Them" when ColonyOS offers the COLONIES_* variables (or run "ColonyOS: Import Connection from Environment").');
   const child = spawn('code', ['--new-window', `--extensionDevelopmentPath=${REPO_ROOT}`, workspace], {
-    env: { ...process.env, ...connectionEnv(colony) }, stdio: 'inherit',
+    env: { ...process.env, ...connectionEnv(colony), ...DEMO_ENV }, stdio: 'inherit',
   });
   child.on('error', (err) => say(`could not start code: ${err.message}`));
 }
@@ -300,12 +306,14 @@ async function smokeCheck(url) {
   try {
     await page.goto(url);
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: SMOKE_TIMEOUT_MS });
+    // The extension opens its walkthrough in the demo: where a new user starts.
+    await page.locator('.part.editor .gettingStartedContainer', { hasText: 'Get Started with ColonyOS' }).first().waitFor({ timeout: SMOKE_TIMEOUT_MS });
     await openViewContainer(page, 'ColonyOS');
     const pane = await expandViewPane(page, 'Processes');
     // Connected means the colony node with its state groups and the sample processes under "Running"; the
     // tree's error rows (no key, unreachable, not a member) end the wait at once.
     try {
-      const outcome = treeRows(pane, /^Running|has no private key|^Cannot reach|is not a member|^Access denied/).first();
+      const outcome = treeRows(pane, /^Running|^No private key|^Local colony not running|^Cannot reach|^Not a member|^Access denied/).first();
       await outcome.waitFor({ timeout: SMOKE_TIMEOUT_MS });
       const text = (await outcome.innerText()).replace(/\s+/g, ' ');
       if (!/^Running/.test(text)) throw new Error(`the tree shows "${text}"`);
@@ -408,7 +416,7 @@ async function main() {
     const { url } = await startBrowserWorkbench(opts, codeServerDir, colony, workspace, cleanup);
     if (opts.smoke) {
       const rows = await smokeCheck(url);
-      say(`smoke check passed: the process tree is connected (${rows.join(' | ')})`);
+      say(`smoke check passed: the Get Started walkthrough is open and the process tree is connected (${rows.join(' | ')})`);
       say(`screenshot: ${path.join(ARTIFACTS_DIR, 'workbench.png')}`);
       await cleanup.run();
       return;

@@ -22,7 +22,8 @@ export const REQUIRED_VSIX_FILES = [
   'extension/media/colonyos.svg',
 ];
 const ALLOWED_VSIX_FILES = [...REQUIRED_VSIX_FILES.map((f) => new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)),
-  /^extension\/media\/schemas\/[a-z]+\.schema\.json$/];
+  /^extension\/media\/schemas\/editor\/[a-z]+\.schema\.json$/,
+  /^extension\/media\/walkthrough\/[a-z]+\.(md|svg)$/];
 
 /**
  * Problems with a list of packaged files (zip entry names, or vsce's listFiles paths prefixed with "extension/"):

@@ -6,6 +6,7 @@ import { registerChannelPanels } from './panels/index';
 import { registerSpecs } from './specs/index';
 import { ProcessStore } from './store/processStore';
 import { ColonyCatalog } from './store/colonyCatalog';
+import { registerWalkthrough } from './walkthrough';
 
 let stopLocalColony: (() => Promise<void>) | undefined;
 
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext) {
   const executors = registerExecutorsView(context, { output, connection, catalog });
   const panels = registerChannelPanels(context, { output, connection, processes });
   const specs = registerSpecs(context, { output, connection, tree, panels, processes, catalog });
+  registerWalkthrough(context, output);
   output.info('ColonyOS extension activated');
   // Returned for the extension-host tests.
   return { connection, localColony, tree, executors, panels, specs, processes, catalog };

@@ -1,4 +1,5 @@
-// Owns the composer: the input and its draft, the kind, Send and Retry, and the send waiting for the host's answer.
+// Owns the composer: the input and its draft, the kind, Send, End Conversation and Retry, and the send waiting for the
+// host's answer.
 import type { HostMessage, SendKind } from '../../src/panels/protocol';
 import { followLatest } from './list';
 import { post, ui } from './page';
@@ -18,7 +19,9 @@ export function renderComposer(): void {
   ui.hint.textContent = composer.hint ?? '';
   ui.send.disabled = !enabled || sending !== undefined;
   ui.input.readOnly = sending !== undefined;
-  ui.send.textContent = sending ? 'Sending…' : 'Send';
+  ui.send.textContent = sending && sending.kind !== 'end' ? 'Sending…' : 'Send';
+  ui.endConversation.disabled = !enabled || sending !== undefined;
+  ui.endConversation.textContent = sending?.kind === 'end' ? 'Ending…' : 'End Conversation';
   ui.sendError.hidden = !failedSend;
   ui.retry.disabled = !enabled || sending !== undefined;
   renderReplyChip();
@@ -45,7 +48,8 @@ export function onSendResult(m: Extract<HostMessage, { type: 'sendResult' }>): v
   if (m.ok) {
     state.sending = undefined;
     state.failedSend = undefined;
-    ui.input.value = '';
+    // End Conversation sends no text: whatever is typed stays in the input.
+    if (sending.text) ui.input.value = '';
     ui.kind.value = 'data';
     state.replyTo = undefined;
     followLatest();
@@ -74,6 +78,9 @@ export function restoreDraft(): void {
 /** Send, Retry, Enter and Escape in the input, and saving the draft as it changes. */
 export function wireComposer(): void {
   ui.send.addEventListener('click', sendFromComposer);
+  // The labelled way to end: an `end` entry, which executors read as the end of the conversation (docs/protocol.md
+  // P8; the echo executor closes its process on it). Typing "end" sends the word as data.
+  ui.endConversation.addEventListener('click', () => send('', 'end', 0));
   ui.retry.addEventListener('click', () => {
     const failed = state.failedSend;
     if (failed) send(failed.text, failed.kind, failed.inReplyTo);

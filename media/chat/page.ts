@@ -39,6 +39,7 @@ export const ui = {
   input: $<HTMLTextAreaElement>('input'),
   kind: $<HTMLSelectElement>('kind'),
   send: $<HTMLButtonElement>('send'),
+  endConversation: $<HTMLButtonElement>('end-conversation'),
   disabled: $('composer-disabled'),
   copyAll: $<HTMLButtonElement>('copy-all'),
   findOpen: $<HTMLButtonElement>('find-open'),

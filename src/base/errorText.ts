@@ -53,6 +53,31 @@ export function serverLabel(ctx: ErrorContext | undefined): string {
   return ctx?.host ? `${ctx.host}:${ctx.port ?? '?'}` : 'the ColonyOS server';
 }
 
+/** What common socket error codes mean to a person, for the unreachable sentence. */
+const NETWORK_CAUSES: Record<string, string> = {
+  ECONNREFUSED: 'nothing is listening on that port',
+  ENOTFOUND: 'the host name is unknown',
+  EAI_AGAIN: 'the host name could not be looked up',
+  ETIMEDOUT: 'the connection timed out',
+  EHOSTUNREACH: 'no route to the host',
+  ENETUNREACH: 'the network is unreachable',
+  ECONNRESET: 'the connection was reset',
+};
+
+/**
+ * "ColonyOS server <server> is unreachable: nothing is listening on that port (ECONNREFUSED)": the server is named
+ * once. The transport's own message already names it ("… failed: cannot reach the ColonyOS server at <origin>
+ * (<cause>)", src/colonies/transport.ts); only its cause is kept.
+ */
+export function unreachableText(server: string, err: ColoniesTransportError): string {
+  const what = err.code === 'timeout' ? 'did not answer in time' : 'is unreachable';
+  const m = /cannot reach the ColonyOS server at \S+ \((.*)\)$/s.exec(err.message);
+  const cause = m ? m[1] : err.message;
+  const code = /^[A-Z_]+$/.test(cause.split(' ')[0]) ? cause.split(' ')[0] : undefined;
+  const meaning = code ? NETWORK_CAUSES[code] : undefined;
+  return `ColonyOS server ${server} ${what}: ${meaning ? `${meaning} (${cause})` : cause}`;
+}
+
 export function describeError(err: unknown, ctx?: ErrorContext): DescribedError {
   if (err instanceof UserFacingError) return { message: err.message, actions: err.actions, silent: false };
   if (err instanceof ColoniesTransportError) {
@@ -64,9 +89,8 @@ export function describeError(err: unknown, ctx?: ErrorContext): DescribedError 
         silent: false,
       };
     }
-    const what = err.code === 'timeout' ? 'did not answer in time' : 'is unreachable';
     return {
-      message: `ColonyOS server ${serverLabel(ctx)} ${what}: ${err.message}`,
+      message: unreachableText(serverLabel(ctx), err),
       actions: [RETRY_ACTION, EDIT_CONNECTION_ACTION],
       silent: false,
     };

@@ -66,3 +66,11 @@ export function escapeMarkdown(text: string): string {
     .filter((line) => line !== '')
     .join('\n\n');
 }
+
+/**
+ * A count with its noun in the right number: "1 child", "2 children", "0 processes". `many` defaults to the noun
+ * plus "s"; `digits` formats the number (e.g. with thousands separators).
+ */
+export function countOf(count: number, one: string, many = `${one}s`, digits: (n: number) => string = String): string {
+  return `${digits(count)} ${count === 1 ? one : many}`;
+}

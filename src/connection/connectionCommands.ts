@@ -8,6 +8,8 @@ import { confirmTransport, inputPrivateKey, inputProfile } from './profileInput'
 import { address } from './probe';
 import { identityKey, sameIdentity } from './identity';
 import type { ConnectionProfile } from './types';
+import { LOCAL_PROFILE_NAME } from './localProfile';
+import { activeAfterRemoval } from './profileResolution';
 
 const ENV_OFFER_DISMISSED = 'colonyos.envImportOfferDismissed';
 
@@ -214,21 +216,37 @@ export function registerConnectionCommands(context: vscode.ExtensionContext, dep
     const target = await pickProfile('Connection to remove', arg);
     if (!target) return;
     const others = sharing(target);
-    const ok = await vscode.window.showWarningMessage(
-      `Remove the ColonyOS connection "${target.name}"?`,
-      {
-        modal: true,
-        detail: others.length
-          ? `Its private key stays in Secret Storage: ${others.map((p) => `"${p.name}"`).join(', ')} use${others.length === 1 ? 's' : ''} the same server and colony.`
-          : 'Its private key is deleted from Secret Storage.',
-      },
-      'Remove',
-    );
+    const wasActive = connection.profile?.name === target.name;
+    const keyText = others.length
+      ? `Its private key stays in Secret Storage: ${others.map((p) => `"${p.name}"`).join(', ')} use${others.length === 1 ? 's' : ''} the same server and colony.`
+      : 'Its private key is deleted from Secret Storage.';
+    const nextText = wasActive && profiles.list().length > 2 ? ' It is the active connection: you then choose which one to use.' : '';
+    const ok = await vscode.window.showWarningMessage(`Remove the ColonyOS connection "${target.name}"?`, { modal: true, detail: keyText + nextText }, 'Remove');
     if (ok !== 'Remove') return;
     if (others.length === 0) await keys.delete(target);
     await profiles.remove(target.name);
+    await chooseNextActive(target.name, wasActive ? target.name : undefined);
     connection.reload();
   });
+
+  /** After removing the active connection: say which one is used now, or ask (activeAfterRemoval). */
+  async function chooseNextActive(removed: string, activeName: string | undefined): Promise<void> {
+    const plan = activeAfterRemoval(profiles.list(), removed, activeName, LOCAL_PROFILE_NAME);
+    if (plan.kind === 'unchanged' || plan.kind === 'none') return;
+    let next = plan.kind === 'only' ? plan.profile : undefined;
+    if (plan.kind === 'ask') {
+      const choice = await vscode.window.showQuickPick(
+        plan.choices.map((p) => ({ label: p.name, description: `${address(p)} · colony ${p.colonyName}`, profile: p })),
+        { title: `Connection "${removed}" was removed`, placeHolder: 'Which connection should ColonyOS use now?', ignoreFocusOut: true },
+      );
+      next = choice?.profile ?? plan.choices[0];
+    }
+    if (!next) return;
+    await profiles.setActive(next.name);
+    void vscode.window
+      .showInformationMessage(`ColonyOS now uses the connection "${next.name}" (${address(next)}, colony ${next.colonyName}).`, 'Switch Connection')
+      .then((c) => (c ? vscode.commands.executeCommand('colonyos.switchConnection') : undefined));
+  }
 
   reg('colonyos.switchConnection', async (arg?: unknown) => {
     const byName = nameArg(arg);

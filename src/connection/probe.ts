@@ -4,7 +4,7 @@ import { crypto } from '../colonies/crypto';
 import { ColoniesError, ColoniesTransportError } from '../colonies/rpc';
 import { isCertificateError } from '../colonies/transport';
 import type { Colony } from '../colonies/types';
-import { notMemberText } from '../base/errorText';
+import { notMemberText, unreachableText } from '../base/errorText';
 import type { ConnectionProfile, ConnectionState } from './types';
 import { errorMessage } from '../colonies/rpc';
 
@@ -36,7 +36,7 @@ export function stateFromProbeError(err: unknown, profile: ConnectionProfile, my
     return { kind: 'unreachable', reason: `ColonyOS server ${address(profile)} is not trusted: ${err.message}. ${certificateHint(profile)}` };
   }
   if (err instanceof ColoniesTransportError) {
-    return { kind: 'unreachable', reason: `ColonyOS server ${address(profile)} is unreachable: ${err.message}` };
+    return { kind: 'unreachable', reason: unreachableText(address(profile), err) };
   }
   return { kind: 'unreachable', reason: `Could not reach ${address(profile)}: ${errorMessage(err)}` };
 }

@@ -34,3 +34,22 @@ export function resolveProfiles(connections: InspectedSetting | undefined, activ
   if (hasWorkspaceValue(activeConnection)) ignoredWorkspaceKeys.push('colonyos.activeConnection');
   return { profiles, problems, activeName, active, ignoredWorkspaceKeys };
 }
+
+/**
+ * What happens to the active connection when `removed` is deleted. Removing another one changes nothing; removing
+ * the active one never silently moves to some other server (the tree and the next Submit would follow it): with
+ * one left it is used and said, with more the user is asked, the local colony offered first.
+ */
+export type AfterRemoval =
+  | { kind: 'unchanged' }
+  | { kind: 'none' }
+  | { kind: 'only'; profile: ConnectionProfile }
+  | { kind: 'ask'; choices: ConnectionProfile[] };
+
+export function activeAfterRemoval(remaining: readonly ConnectionProfile[], removed: string, activeName: string | undefined, localName: string): AfterRemoval {
+  if (removed !== activeName) return { kind: 'unchanged' };
+  if (remaining.length === 0) return { kind: 'none' };
+  if (remaining.length === 1) return { kind: 'only', profile: remaining[0] };
+  const local = remaining.filter((p) => p.name === localName);
+  return { kind: 'ask', choices: [...local, ...remaining.filter((p) => p.name !== localName)] };
+}

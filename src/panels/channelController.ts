@@ -239,7 +239,9 @@ export class ChannelController {
     if (!composer.enabled) throw new Error(composer.reason ?? 'Sending is not possible now.');
     if (!this.session) throw new Error('Not connected to the channel.');
     if (kind === 'data' && text.length === 0) throw new Error('Type a message first.');
-    return this.session.send(text, { inReplyTo: inReplyTo || undefined, type: kind });
+    const sequence = await this.session.send(text, { inReplyTo: inReplyTo || undefined, type: kind });
+    this.opts.onSent?.(kind);
+    return sequence;
   }
 
   entryByKey(key: string): ChannelEntry | undefined {

@@ -1,7 +1,7 @@
 // One channel panel: the webview's lifecycle and the editor-side actions (dialogs, clipboard). The conversation logic
 // is in ChannelController, which has no `vscode` import.
 import * as os from 'node:os';
-import { safeFileName, shortId } from '../base/format';
+import { countOf, safeFileName, shortId } from '../base/format';
 import * as vscode from 'vscode';
 import { runReported } from '../base/errors';
 import { Disposable } from '../base/disposable';
@@ -73,6 +73,10 @@ export class ChannelPanel extends Disposable implements vscode.Disposable {
       onInfoChanged: (info) => {
         if (!this.isDisposed) panel.title = panelTitle(info);
       },
+      // Completes the Get Started walkthrough's chat step (package.json, walkthroughs).
+      onSent: (kind) => {
+        if (kind === 'end') void vscode.commands.executeCommand('setContext', 'colonyos.conversationEnded', true);
+      },
     });
     panel.title = panelTitle(this.controller.info);
     webview.html = this.html();
@@ -116,7 +120,7 @@ export class ChannelPanel extends Disposable implements vscode.Disposable {
       ? transcriptToJsonl(entries, parties)
       : transcriptToMarkdown(entries, meta, parties, new Date(), this.controller.droppedCount);
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-    const open = await vscode.window.showInformationMessage(`Exported ${entries.length} messages to ${target.fsPath}.`, 'Open');
+    const open = await vscode.window.showInformationMessage(`Exported ${countOf(entries.length, 'message')} to ${target.fsPath}.`, 'Open');
     if (open) await vscode.window.showTextDocument(target);
   }
 
@@ -159,7 +163,7 @@ export class ChannelPanel extends Disposable implements vscode.Disposable {
     });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, bytes);
-    vscode.window.setStatusBarMessage(`$(save) Saved ${bytes.length} bytes`, 3000);
+    vscode.window.setStatusBarMessage(`$(save) Saved ${countOf(bytes.length, 'byte')}`, 3000);
   }
 }
 

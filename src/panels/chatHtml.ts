@@ -104,6 +104,7 @@ export function renderChatHtml(o: ChatHtmlOptions): string {
         <option value="error">error</option>
       </select>
       <button id="send" class="send" type="button">Send</button>
+      <button id="end-conversation" class="end-conversation" type="button" title="Append a message of type &quot;end&quot; to this channel: the executor reads it as the end of the conversation (the echo executor then closes the process). Typing end only sends the word.">End Conversation</button>
     </div>
     <div id="composer-disabled" class="composer-disabled" hidden></div>
   </footer>

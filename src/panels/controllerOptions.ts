@@ -32,6 +32,8 @@ export interface ChannelControllerOptions {
   pollStateMs?: number;
   /** Fired when the title information (funcname) becomes known or changes. */
   onInfoChanged?: (info: PanelInfo) => void;
+  /** Fired after a message of this type was appended from the composer (the walkthrough's chat step). */
+  onSent?: (kind: 'data' | 'end' | 'error') => void;
   /** What this channel keeps (read as entries arrive, so a settings change applies to the next ones). */
   limits?: () => ChannelLimits;
 }

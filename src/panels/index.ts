@@ -11,6 +11,7 @@ import { TRANSCRIPT_DEFAULTS, type ChannelLimits } from './transcriptLimits';
 import { TranscriptStore } from './transcriptStore';
 import { errorMessage } from '../colonies/rpc';
 import { formatBytes } from './entryLimits';
+import { countOf } from '../base/format';
 
 const MB = 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -203,7 +204,7 @@ export function registerChannelPanels(context: vscode.ExtensionContext, services
         return;
       }
       const choice = await vscode.window.showWarningMessage(
-        `Delete ${count} saved channel transcript${count === 1 ? '' : 's'} (${formatBytes(bytes)})?`,
+        `Delete ${countOf(count, 'saved channel transcript')} (${formatBytes(bytes)})?`,
         {
           modal: true,
           detail:
@@ -214,7 +215,7 @@ export function registerChannelPanels(context: vscode.ExtensionContext, services
       if (choice !== 'Delete') return;
       for (const s of stores) await s.clear();
       output.info(`Cleared ${count} saved channel transcripts (${formatBytes(bytes)}).`);
-      void vscode.window.showInformationMessage(`Deleted ${count} saved channel transcript${count === 1 ? '' : 's'}.`);
+      void vscode.window.showInformationMessage(`Deleted ${countOf(count, 'saved channel transcript')}.`);
     },
     { output },
   );

@@ -1,6 +1,6 @@
 // The status strip and the composer of one channel panel, derived from what the controller knows (channelController.ts):
 // pure functions, so each state's text is in one place.
-import { shortId } from '../base/format';
+import { countOf, shortId } from '../base/format';
 import type { StreamStatus } from '../colonies/stream';
 import { PROCESS_STATE_NAMES, ProcessState, type Process } from '../colonies/types';
 import { formatBytes, formatCount } from './entryLimits';
@@ -43,6 +43,9 @@ export function statusView(s: PanelState): StatusView {
   }
 }
 
+/** What the composer says about ending: typing "end" is read as sending the word, which only echoes it back. */
+export const END_HINT = 'End Conversation sends an "end" message: the executor reads it as the end of the chat. Typing "end" sends just the word.';
+
 export function composerView(s: PanelState): ComposerView {
   if (s.gone) return { enabled: false, reason: s.gone };
   if (s.finished) {
@@ -62,14 +65,14 @@ export function composerView(s: PanelState): ComposerView {
   }
   if (s.streamStatus.kind === 'error' && s.streamStatus.fatal) return { enabled: false, reason: s.streamStatus.message };
   if (p?.state === ProcessState.WAITING) {
-    return { enabled: true, hint: 'Queued for the executor: it will read the channel history when it starts.' };
+    return { enabled: true, hint: `Queued for the executor: it will read the channel history when it starts. ${END_HINT}` };
   }
-  return { enabled: true };
+  return { enabled: true, hint: END_HINT };
 }
 
 /** The text of the notice at the top of the panel when older entries were dropped. */
 export function droppedNotice(count: number, limits: ChannelLimits): string {
-  const what = count === 1 ? '1 older message was' : `${formatCount(count)} older messages were`;
+  const what = `${countOf(count, 'older message', 'older messages', formatCount)} ${count === 1 ? 'was' : 'were'}`;
   return `${what} dropped from this transcript: a channel keeps its newest ${formatCount(limits.maxEntries)} messages within ${formatBytes(limits.maxBytes)} (settings colonyos.transcripts.maxEntriesPerChannel, maxMBPerChannel and maxTotalMB).`;
 }
 

@@ -3,6 +3,7 @@
 // function names) is escaped in Markdown: inline text cannot start a heading, a list or HTML, and payloads sit in code
 // fences they cannot close.
 import type { ChannelEntry } from '../colonies/types';
+import { countOf } from '../base/format';
 import { visibleControls } from './entryLimits';
 import { MAX_PRETTY_JSON_INPUT, rowKey, hexPreview, payloadText, prettyBudget, senderOf, type Parties } from './entryView';
 import { prettyJson } from './jsonPretty';
@@ -54,7 +55,7 @@ function entryToMarkdown(e: ChannelEntry, parties: Parties): string[] {
   const bytes = e.payload ?? new Uint8Array();
   const text = bytes.length ? payloadText(bytes) : '';
   if (text === undefined) {
-    out.push(`_binary payload, ${bytes.length} bytes:_ \`${hexPreview(bytes)}\``);
+    out.push(`_binary payload, ${countOf(bytes.length, 'byte')}:_ \`${hexPreview(bytes)}\``);
   } else if (text) {
     // The full text, not the display-truncated one; JSON indented when that stays within its budget.
     const trimmed = text.trim();
@@ -99,7 +100,7 @@ export function transcriptToJsonl(entries: readonly ChannelEntry[], parties: Par
 export function entryToClipboardText(e: ChannelEntry): string {
   const text = payloadText(e.payload);
   if (text !== undefined) return text;
-  return `<binary payload, ${e.payload.length} bytes, base64: ${Buffer.from(e.payload).toString('base64')}>`;
+  return `<binary payload, ${countOf(e.payload.length, 'byte')}, base64: ${Buffer.from(e.payload).toString('base64')}>`;
 }
 
 /** The whole conversation as plain text, for the clipboard. */

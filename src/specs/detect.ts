@@ -20,7 +20,7 @@ export function kindFromFileName(fileName: string): SpecKind | undefined {
   return undefined;
 }
 
-/** True when VS Code's JSON service validates this file with our schema (so its own squiggles are shown). */
+/** True when VS Code's JSON service reads this file with our (completion-only) schema and shows its syntax errors. */
 export function hasContributedSchema(fileName: string): boolean {
   return kindFromFileName(fileName) !== undefined;
 }

@@ -95,8 +95,10 @@ export class SpecDiagnostics extends Disposable implements vscode.CodeActionProv
 
   /** Shows issues on the document, whatever its name (a refused submit shows them on any file). */
   showIssues(doc: vscode.TextDocument, issues: SpecIssue[]): void {
-    // VS Code's JSON service already shows syntax and schema problems for spec-named files; no duplicates.
-    const shown = validationScope(doc)?.jsonServiceValidates ? issues.filter((i) => i.source === 'semantic') : issues;
+    // VS Code's JSON service already shows syntax errors for spec-named files; no duplicates. Schema problems are
+    // ours alone: its schema (media/schemas/editor, editorSchema.ts) does not validate, since it would say "warning"
+    // for what Submit refuses as an error.
+    const shown = validationScope(doc)?.jsonServiceValidates ? issues.filter((i) => i.source !== 'syntax') : issues;
     this.issuesByUri.set(doc.uri.toString(), shown);
     this.collection.set(doc.uri, shown.map((i) => toDiagnostic(doc, i)));
   }

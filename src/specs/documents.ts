@@ -82,7 +82,7 @@ export function matchesExtraGlobs(doc: vscode.TextDocument): boolean {
 
 export interface ValidationScope {
   kind: SpecKind;
-  /** True when VS Code's JSON service already shows syntax and schema problems for this document. */
+  /** True when VS Code's JSON service already shows syntax errors for this document (and completes it from our schema). */
   jsonServiceValidates: boolean;
 }
 

@@ -1,7 +1,7 @@
 // "ColonyOS: New Function Spec" / "New Workflow": a template in an untitled editor, or saved in the workspace.
 import * as vscode from 'vscode';
 import { kindFromFileName, type SpecKind } from './detect';
-import { FUNCSPEC_TEMPLATE_NAME, funcSpecTemplate, WORKFLOW_TEMPLATE_NAME, workflowTemplate } from './templates';
+import { firstFreeName, FUNCSPEC_TEMPLATE_NAME, funcSpecTemplate, WORKFLOW_TEMPLATE_NAME, workflowTemplate } from './templates';
 
 const SUFFIX: Record<SpecKind, string> = { funcspec: '.colonyos.json', workflow: '.workflow.json' };
 
@@ -36,10 +36,11 @@ export async function createSpecFile(kind: SpecKind): Promise<vscode.TextEditor 
     );
     if (!choice) return undefined;
     if (choice.save) {
+      const proposed = await firstFreeName(kind === 'funcspec' ? FUNCSPEC_TEMPLATE_NAME : WORKFLOW_TEMPLATE_NAME, (n) => exists(vscode.Uri.joinPath(folder, n)));
       const name = await vscode.window.showInputBox({
         title: 'File name',
-        value: kind === 'funcspec' ? FUNCSPEC_TEMPLATE_NAME : WORKFLOW_TEMPLATE_NAME,
-        valueSelection: [0, (kind === 'funcspec' ? FUNCSPEC_TEMPLATE_NAME : WORKFLOW_TEMPLATE_NAME).indexOf('.')],
+        value: proposed,
+        valueSelection: [0, proposed.indexOf('.')],
         prompt: `A name ending in ${SUFFIX[kind]} gets completion and validation.`,
         validateInput: async (value) => {
           const v = value.trim();

@@ -1,7 +1,7 @@
 // Submit, Submit & Open Channel, Submit Workflow. What is submitted is the editor's current text, saved or
 // not; it is validated first and nothing is sent while it has errors.
 import * as path from 'node:path';
-import { shortId } from '../base/format';
+import { countOf, shortId } from '../base/format';
 import * as vscode from 'vscode';
 import { ColoniesError, PROCESS_STATE_NAMES, ProcessState, type Process, type ProcessGraph } from '../colonies/index';
 import type { FunctionSpec } from '../colonies/types';
@@ -164,7 +164,7 @@ export class SpecSubmitter {
     const workflow = prepared.workflow;
     const graph = await this.serverCall(label, () => session.client.submitWorkflowSpec(workflow, session.prvkey));
     const ids = graph.processids ?? [];
-    this.deps.output.info(`Submitted workflow ${label} to colony ${workflow.colonyname} as graph ${graph.processgraphid} with ${ids.length} processes`);
+    this.deps.output.info(`Submitted workflow ${label} to colony ${workflow.colonyname} as graph ${graph.processgraphid} with ${countOf(ids.length, 'process', 'processes')}`);
     for (const id of ids) void Promise.resolve(this.deps.tree?.watchProcess?.(id)).catch(() => undefined);
     this.offerWarningFixes(doc, prepared.warnings);
     const saved = doc.isDirty ? ' (the unsaved editor content)' : '';
@@ -172,7 +172,7 @@ export class SpecSubmitter {
     const first = roots[0] ?? ids[0];
     this.onChoice(
       vscode.window.showInformationMessage(
-        `Submitted workflow ${label}${saved} as graph ${shortId(graph.processgraphid)}: ${ids.length} process${ids.length === 1 ? '' : 'es'} in colony ${workflow.colonyname}.`,
+        `Submitted workflow ${label}${saved} as graph ${shortId(graph.processgraphid)}: ${countOf(ids.length, 'process', 'processes')} in colony ${workflow.colonyname}.`,
         ...(first ? ['Reveal in Tree'] : []),
         'Copy Graph ID',
       ),

@@ -1,6 +1,7 @@
 // Wording for submit results and server refusals. Pure, so the messages are unit-tested.
 import type { Executor } from '../colonies/types';
 import { ExecutorState } from '../colonies/types';
+import { countOf } from '../base/format';
 import { formatIssue, type SpecIssue } from './issues';
 
 /** What to do about a server error on submit, keyed by the server's own words (docs/protocol.md §4.5, §4.8). */
@@ -28,7 +29,7 @@ export function submitFailureText(fileLabel: string, serverMessage: string): str
 export function validationFailureText(fileLabel: string, issues: readonly SpecIssue[]): string {
   const errors = issues.filter((i) => i.severity === 'error');
   const first = errors[0] ?? issues[0];
-  const count = errors.length === 1 ? '1 problem' : `${errors.length} problems`;
+  const count = countOf(errors.length, 'problem');
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more in the Problems view)` : '';
   return `Nothing was sent: ${fileLabel} has ${count}. ${formatIssue(fileLabel, first)}${more}`;
 }

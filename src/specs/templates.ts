@@ -44,3 +44,19 @@ export function workflowTemplate(): string {
     2,
   )}\n`;
 }
+
+/**
+ * The first of `name`, `stem-2.rest`, `stem-3.rest`, … that `taken` says is free (`chat.colonyos.json` →
+ * `chat-2.colonyos.json`): the proposed name must not be one the file name box then refuses.
+ */
+export async function firstFreeName(name: string, taken: (candidate: string) => boolean | Promise<boolean>, limit = 1000): Promise<string> {
+  if (!(await taken(name))) return name;
+  const dot = name.indexOf('.');
+  const stem = dot > 0 ? name.slice(0, dot) : name;
+  const rest = dot > 0 ? name.slice(dot) : '';
+  for (let n = 2; n <= limit; n++) {
+    const candidate = `${stem}-${n}${rest}`;
+    if (!(await taken(candidate))) return candidate;
+  }
+  return name;
+}

@@ -1,6 +1,7 @@
 // Process filters. The server applies only ONE getprocessesmsg filter (executortype > initiator > label, docs/protocol.md P17),
 // so we send the most selective one and apply the rest here. No `vscode` import.
 import type { Process } from '../colonies/types';
+import { countOf } from '../base/format';
 
 export interface TreeFilters {
   executorType?: string;
@@ -52,4 +53,45 @@ export function describeFilters(f: TreeFilters): string | undefined {
   if (f.label) parts.push(`label "${f.label}"`);
   if (f.onlyMine) parts.push('only mine');
   return parts.length ? `Filtered: ${parts.join(', ')}` : undefined;
+}
+
+export type FilterField = 'executorType' | 'label';
+
+/** A value the filter picker offers: how many loaded processes have it, and whether an executor registered it. */
+export interface FilterValue {
+  value: string;
+  count: number;
+  registered: boolean;
+}
+
+/** Longest value offered; executor types and labels are server data (docs/architecture.md: hostile until capped). */
+export const MAX_FILTER_VALUE_CHARS = 200;
+
+function fieldOf(p: Process, field: FilterField): string | undefined {
+  return field === 'executorType' ? p.spec?.conditions?.executortype : p.spec?.label;
+}
+
+/**
+ * The values present for a filter: from the loaded processes (most used first) and, for executor types, the
+ * colony's registered executors (`registered`), each once; empty and over-long values are left out.
+ */
+export function filterValues(processes: readonly Process[], field: FilterField, registered: readonly string[] = []): FilterValue[] {
+  const byValue = new Map<string, FilterValue>();
+  const add = (value: string | undefined, count: number, isRegistered: boolean) => {
+    if (typeof value !== 'string' || !value.trim() || value.length > MAX_FILTER_VALUE_CHARS) return;
+    const v = byValue.get(value) ?? { value, count: 0, registered: false };
+    v.count += count;
+    v.registered ||= isRegistered;
+    byValue.set(value, v);
+  };
+  for (const p of processes) add(fieldOf(p, field), 1, false);
+  for (const r of registered) add(r, 0, true);
+  return [...byValue.values()].sort((a, b) => b.count - a.count || Number(b.registered) - Number(a.registered) || a.value.localeCompare(b.value));
+}
+
+/** "3 loaded processes · registered executor" for a picker row. */
+export function describeFilterValue(v: FilterValue): string {
+  const parts = [countOf(v.count, 'loaded process', 'loaded processes')];
+  if (v.registered) parts.push('an executor has this type');
+  return parts.join(' · ');
 }

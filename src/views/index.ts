@@ -11,6 +11,7 @@ import { ConnectionProcesses, connectionKey, type ProcessStore } from '../store/
 import type { Disposable } from '../colonies/events';
 import { isTerminal } from '../colonies/client';
 import { describeFilters, hasFilters, normalizeFilters, type TreeFilters } from './filters';
+import { runFilterCommand } from './filterCommand';
 import { ProcessDocumentProvider, SCHEME } from './processDocuments';
 import { ProcessRefreshManager, type RefreshHooks } from './processRefresh';
 import { ProcessTreeModel, type ModelSession } from './processTreeModel';
@@ -187,30 +188,7 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
     if (!id) throw new UserFacingError('Select a process in the ColonyOS Processes view first.');
     await documents.open('logs', id);
   });
-  reg('colonyos.setFilter', async () => {
-    const f = model.filters;
-    type Item = vscode.QuickPickItem & { id: 'executorType' | 'label' | 'onlyMine' | 'clear' };
-    const items: Item[] = [
-      { id: 'executorType', label: '$(server-process) Executor type…', description: f.executorType ?? 'any' },
-      { id: 'label', label: '$(tag) Label…', description: f.label ?? 'any' },
-      { id: 'onlyMine', label: `${f.onlyMine ? '$(check)' : '$(person)'} Only processes I submitted`, description: f.onlyMine ? 'on' : 'off' },
-    ];
-    if (hasFilters(f)) items.push({ id: 'clear', label: '$(clear-all) Clear all filters' });
-    const choice = await vscode.window.showQuickPick(items, {
-      title: 'Filter Processes',
-      placeHolder: 'The server applies one filter (executor type, else label); the others are applied here',
-    });
-    if (!choice) return;
-    if (choice.id === 'clear') return setFilters({});
-    if (choice.id === 'onlyMine') return setFilters({ ...f, onlyMine: !f.onlyMine });
-    const value = await vscode.window.showInputBox({
-      title: choice.id === 'executorType' ? 'Filter by executor type' : 'Filter by label',
-      prompt: 'Leave empty to remove this filter',
-      value: (choice.id === 'executorType' ? f.executorType : f.label) ?? '',
-    });
-    if (value === undefined) return;
-    await setFilters({ ...f, [choice.id]: value.trim() || undefined });
-  });
+  reg('colonyos.setFilter', () => runFilterCommand(model, connection, output, setFilters));
   reg('colonyos.clearFilters', () => setFilters({}));
   reg('colonyos.showConnectionError', async (text?: unknown) => {
     const message = typeof text === 'string' ? text : 'The ColonyOS connection has a problem.';

@@ -1,6 +1,7 @@
 // Log polling state: bigint-safe `since` cursor and line formatting. No `vscode` import.
 import { truncate } from '../colonies/text';
 import type { Log } from '../colonies/types';
+import { countOf } from '../base/format';
 
 /** The server caps a log read at 500 (docs/protocol.md §4.7). */
 export const LOG_PAGE = 500;
@@ -83,6 +84,6 @@ export function capLogLines(buf: LogBuffer, limits = LOG_DOC_LIMITS): void {
 
 /** The note at the top of a log document that lost its oldest lines. */
 export function droppedLinesNote(dropped: number, limits = LOG_DOC_LIMITS): string {
-  const what = dropped === 1 ? '1 older line was' : `${dropped.toLocaleString('en-US')} older lines were`;
+  const what = `${countOf(dropped, 'older line', 'older lines', (n) => n.toLocaleString('en-US'))} ${dropped === 1 ? 'was' : 'were'}`;
   return `--- ${what} dropped: a log document keeps the newest ${limits.maxLines.toLocaleString('en-US')} lines within ${Math.round(limits.maxChars / (1024 * 1024))} MiB ---\n`;
 }

@@ -41,18 +41,22 @@ export function registerProcessActions(context: vscode.ExtensionContext, deps: P
     return { s, p };
   }
 
-  /** Asks with a modal; workflow members act on their whole workflow, which is all the server allows. */
+  /**
+   * Asks with a modal; workflow members act on their whole workflow, which is all the server allows. The modal
+   * brings its own "Cancel" button, so the action's button never says "Cancel" too: cancelling a process is "Stop".
+   */
   async function confirmAndRun(
     p: Process,
-    o: { verb: 'Cancel' | 'Remove'; detail: string; graphDetail: string; one: () => Promise<void>; graph: (id: string) => Promise<void> },
+    o: { verb: 'Stop' | 'Remove'; done: string; detail: string; graphDetail: string; one: () => Promise<void>; graph: (id: string) => Promise<void> },
   ): Promise<boolean> {
     const graph = p.processgraphid;
     const button = `${o.verb} ${graph ? 'Workflow' : 'Process'}`;
-    const ok = await vscode.window.showWarningMessage(`${o.verb} process ${describe(p)}?`, { modal: true, detail: graph ? o.graphDetail : o.detail }, button);
+    const title = graph ? `${o.verb} the workflow of process ${describe(p)}?` : `${o.verb} process ${describe(p)}?`;
+    const ok = await vscode.window.showWarningMessage(title, { modal: true, detail: graph ? o.graphDetail : o.detail }, button);
     if (ok !== button) return false;
     if (graph) await o.graph(graph);
     else await o.one();
-    output.info(`${o.verb === 'Cancel' ? 'Cancelled' : 'Removed'} ${graph ? `workflow ${graph} of ` : ''}process ${p.processid}`);
+    output.info(`${o.done} ${graph ? `workflow ${graph} of ` : ''}process ${p.processid}`);
     return true;
   }
 
@@ -68,9 +72,12 @@ export function registerProcessActions(context: vscode.ExtensionContext, deps: P
       throw new UserFacingError(`Process ${describe(p)} is ${presentState(p.state).label.toLowerCase()}; only waiting or running processes can be cancelled.`);
     }
     const done = await confirmAndRun(p, {
-      verb: 'Cancel',
+      verb: 'Stop',
+      done: 'Cancelled',
       detail:
-        p.state === ProcessState.RUNNING ? 'The executor can no longer close it, and its channels are deleted.' : 'It will not be assigned to an executor.',
+        p.state === ProcessState.RUNNING
+          ? 'ColonyOS marks it cancelled: the executor can no longer close it, and its channels are deleted.'
+          : 'ColonyOS marks it cancelled: it will not be assigned to an executor.',
       graphDetail: 'This process is part of a workflow; ColonyOS cancels the entire workflow.',
       one: () => s.client.cancelProcess(p.processid, s.prvkey),
       graph: (id) => s.client.cancelProcessGraph(id, s.prvkey),
@@ -87,6 +94,7 @@ export function registerProcessActions(context: vscode.ExtensionContext, deps: P
     }
     const done = await confirmAndRun(p, {
       verb: 'Remove',
+      done: 'Removed',
       detail: 'The process, its output and its logs are deleted from the server. This cannot be undone.',
       graphDetail: 'This process is part of a workflow; ColonyOS removes the entire workflow with all its processes. This cannot be undone.',
       one: () => s.client.removeProcess(p.processid, s.prvkey),

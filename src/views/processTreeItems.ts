@@ -1,7 +1,7 @@
 // The tree items of the Processes view: colony, state groups, process rows, channels, logs/details, workflow relations, messages.
 import { truncate } from '../colonies/text';
 import * as vscode from 'vscode';
-import { shortId } from '../base/format';
+import { countOf, shortId } from '../base/format';
 import { ProcessState, type Process } from '../colonies/types';
 import { parseTime } from '../colonies/time';
 import { stringifyJson } from '../colonies/json';
@@ -39,7 +39,7 @@ export function groupItem(state: ProcessState, group: GroupData): vscode.TreeIte
     item.description = `${group.count}${more}`;
   }
   item.tooltip = group.truncated
-    ? `${pres.label}: ${group.count ?? '?'} processes; the list shows the first ${MAX_PER_STATE}.`
+    ? `${pres.label}: ${group.count === undefined ? '? processes' : countOf(group.count, 'process', 'processes')}; the list shows the first ${MAX_PER_STATE}.`
     : `${pres.label}: ${group.count ?? 'not loaded yet'}`;
   return item;
 }
@@ -102,7 +102,7 @@ export function workflowItem(processId: string, p: Process | undefined): vscode.
   const item = new vscode.TreeItem('Workflow', vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `${processId}/workflow`;
   item.iconPath = new vscode.ThemeIcon('type-hierarchy');
-  item.description = `${p?.parents?.length ?? 0} parents · ${p?.children?.length ?? 0} children`;
+  item.description = `${countOf(p?.parents?.length ?? 0, 'parent')} · ${countOf(p?.children?.length ?? 0, 'child', 'children')}`;
   item.tooltip = p?.processgraphid ? `Process graph ${p.processgraphid}` : 'Part of a workflow';
   if (!p?.parents?.length && !p?.children?.length) item.collapsibleState = vscode.TreeItemCollapsibleState.None;
   return item;
@@ -148,6 +148,7 @@ export function messageItem(node: MessageNode): vscode.TreeItem {
   if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon, node.iconColor ? new vscode.ThemeColor(node.iconColor) : undefined);
   item.contextValue = node.contextValue;
   item.command = node.command;
+  if (node.accessibilityLabel) item.accessibilityInformation = { label: node.accessibilityLabel };
   return item;
 }
 

@@ -135,6 +135,11 @@ export class ProcessTreeModel {
     return STATE_ORDER.map((s) => this.group(s));
   }
 
+  /** Every process the groups hold, the filters not applied (what the filter picker offers). */
+  loadedProcesses(): Process[] {
+    return [...this.groupMap.values()].flatMap((g) => g.processes);
+  }
+
   findProcess(processId: string): Process | undefined {
     for (const g of this.groupMap.values()) {
       const p = g.processes.find((x) => x.processid === processId);

@@ -152,20 +152,20 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       // Start Local Colony always stores this key, so a missing one means this window is not running the colony
       // (it stops with the window that started it; some hosts also drop their secrets on reload).
       return [
-        errorNode('error:localstopped', 'The local colony is not running', 'The local colony runs inside VS Code and stops with the window that started it. Start it again to get a fresh colony with demo executors.', 'debug-disconnect'),
+        errorNode('error:localstopped', 'Local colony not running', 'The local colony runs inside VS Code and stops with the window that started it. Start it again to get a fresh colony with demo executors.', 'debug-disconnect'),
         actionNode('action:startlocal', 'Start Local Colony', 'colonyos.startLocalColony', 'play'),
       ];
     }
     if (state.kind === 'noKey') {
       return [
-        errorNode('error:nokey', `Connection "${profile.name}" has no private key`, 'Set the private key of this connection (kept in VS Code Secret Storage).', 'key'),
+        errorNode('error:nokey', 'No private key', `Connection "${profile.name}" has no private key. Set the private key of this connection (kept in VS Code Secret Storage).`, 'key', profile.name),
         actionNode('action:setkey', 'Set Private Key…', 'colonyos.setPrivateKey', 'key'),
         actionNode('action:genkey', 'Generate Private Key…', 'colonyos.generatePrivateKey', 'sparkle'),
       ];
     }
     if (state.kind === 'unreachable') {
       return [
-        errorNode('error:unreachable', `Cannot reach ${profile.host}:${profile.port}`, state.reason, 'debug-disconnect'),
+        errorNode('error:unreachable', 'Cannot reach server', state.reason, 'debug-disconnect', `${profile.host}:${profile.port}`),
         // The local colony lives only as long as the window that started it; offer to start it again.
         ...(profile.name === LOCAL_PROFILE_NAME ? [actionNode('action:startlocal', 'Start Local Colony', 'colonyos.startLocalColony', 'play')] : []),
         actionNode('action:retry', 'Retry', 'colonyos.retryConnection', 'debug-restart'),
@@ -174,7 +174,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     }
     if (state.kind === 'unauthorized') {
       return [
-        errorNode('error:unauthorized', state.myId ? `Key ${shortId(state.myId, 8)}… is not a member of "${profile.colonyName}"` : 'Access denied', state.reason, 'lock'),
+        errorNode('error:unauthorized', state.myId ? 'Not a member' : 'Access denied', state.reason, 'lock', state.myId ? `key ${shortId(state.myId, 8)}… · ${profile.colonyName}` : undefined),
         ...(state.myId ? [actionNode('action:copyid', `Copy my id (${shortId(state.myId, 8)}…)`, 'colonyos.copyMyId', 'copy')] : []),
         actionNode('action:setkey', 'Set Private Key…', 'colonyos.setPrivateKey', 'key'),
         actionNode('action:retry', 'Retry', 'colonyos.retryConnection', 'debug-restart'),

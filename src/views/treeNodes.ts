@@ -24,6 +24,8 @@ export interface MessageNode {
   iconColor?: string;
   contextValue?: string;
   command?: { command: string; title: string; arguments?: unknown[] };
+  /** What a screen reader says for the row when the label alone is short (error rows). */
+  accessibilityLabel?: string;
 }
 
 /** Accepts what commands receive: a tree node, a process id, or an object with `processId` / `processid`. */

@@ -92,14 +92,16 @@ describe('e2e: chat with the echo executor', function () {
     // Dismissing the question changes nothing.
     await contextMenuAction(wb.page, row(), 'Cancel Process');
     await dialog.waitFor({ timeout: 30_000 });
-    assert.match(await dialog.innerText(), new RegExp(`Cancel process "train-model" \\(${id}`));
-    assert.match(await dialog.innerText(), /It will not be assigned to an executor/);
+    // The modal's own "Cancel" dismisses it; the action's button says "Stop Process", never "Cancel" too.
+    assert.match(await dialog.innerText(), new RegExp(`Stop process "train-model" \\(${id}`));
+    assert.match(await dialog.innerText(), /marks it cancelled: it will not be assigned to an executor/);
+    assert.deepEqual((await dialog.getByRole('button').allInnerTexts()).map((t) => t.trim()).filter((t) => /process|cancel/i.test(t)).sort(), ['Cancel', 'Stop Process']);
     await wb.page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached', timeout: 30_000 });
     assert.match((await row().getAttribute('aria-label')) ?? '', /train-model, Waiting/);
 
     await contextMenuAction(wb.page, row(), 'Cancel Process');
-    await dialog.getByRole('button', { name: 'Cancel Process' }).click();
+    await dialog.getByRole('button', { name: 'Stop Process' }).click();
     // It leaves Waiting for Cancelled. The group is expanded here if it is collapsed, again if a click landed while
     // the tree was re-rendering the move.
     const cancelledGroup = treeRows(pane, /^Cancelled/).first();
@@ -122,6 +124,16 @@ describe('e2e: chat with the echo executor', function () {
     assert.deepEqual(await errors.allInnerTexts(), []);
   });
 
+  it('ends the conversation with the labelled End Conversation button: the echo executor closes the process', async () => {
+    const end = chat.locator('#end-conversation');
+    assert.match(await chat.locator('#composer-hint').innerText(), /End Conversation sends an "end" message/);
+    await end.click();
+    // The echo executor closes its process on an `end` entry; the composer then gives way to the reason.
+    await chat.locator('#composer-disabled', { hasText: /has finished \(success/i }).waitFor({ timeout: 60_000 });
+    assert.ok(await end.isHidden());
+    await wb.screenshot('15d-conversation-ended');
+  });
+
   it('restores the chat panel with its transcript after a window reload', async () => {
     // A reload restarts the extension host, and the in-host local colony with it: what the panel shows after the
     // reload comes from the serializer and the transcript kept in workspace storage, not from the server.
@@ -140,7 +152,7 @@ describe('e2e: chat with the echo executor', function () {
       await awaitConnectedTree(pane);
     } else {
       // The colony died with the old extension host; the tree says so and offers to start a new one.
-      await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'The local colony is not running' }).waitFor({ timeout: 60_000 });
+      await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Local colony not running' }).waitFor({ timeout: 60_000 });
       await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Start Local Colony' }).waitFor({ timeout: 60_000 });
     }
     await wb.screenshot('16-restored-after-reload');

@@ -35,7 +35,7 @@ describe('e2e: npm run demo -- --smoke', function () {
     fs.rmSync(screenshot, { force: true });
     const { code, output } = await runDemo(['--smoke', '--no-install']);
     assert.equal(code, 0, output);
-    assert.match(output, /smoke check passed: the process tree is connected \(dev \| Waiting \| .*Running \| .*chat/);
+    assert.match(output, /smoke check passed: the Get Started walkthrough is open and the process tree is connected \(dev \| Waiting \| .*Running \| .*chat/);
     assert.ok(fs.existsSync(screenshot), 'no screenshot of the demo workbench');
     // Everything it started is reported stopped, and is gone.
     const server = /stopped the VS Code server \(process group (\d+)\)/.exec(output);

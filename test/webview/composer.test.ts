@@ -70,6 +70,26 @@ describe('chat webview: composer', function () {
     assert.deepEqual([(await lastSend(chat)).kind, (await lastSend(chat)).text], ['error', 'stop, please']);
   });
 
+  it('ends the conversation with a labelled button: an "end" message, the draft kept', async () => {
+    const end = chat.page.locator('#end-conversation');
+    assert.equal(await end.innerText(), 'End Conversation');
+    assert.match((await end.getAttribute('title')) ?? '', /type "end"[\s\S]*Typing end only sends the word/);
+    await chat.send({ type: 'status', status: { kind: 'live' }, composer: { enabled: true, hint: 'End Conversation sends an "end" message.' } });
+    assert.match(await chat.page.locator('#composer-hint').innerText(), /End Conversation sends an "end" message/);
+    await chat.page.locator('#input').fill('a draft');
+    await end.click();
+    const sent = await lastSend(chat);
+    assert.deepEqual({ ...sent, requestId: typeof sent.requestId }, { type: 'send', requestId: 'string', text: '', kind: 'end', inReplyTo: 0 });
+    assert.equal(await end.innerText(), 'Ending…');
+    assert.ok(await end.isDisabled(), 'one end at a time');
+    assert.ok(await chat.page.locator('#send').isDisabled());
+    await chat.send({ type: 'sendResult', requestId: sent.requestId, ok: true, sequence: 3 });
+    assert.equal(await end.innerText(), 'End Conversation');
+    assert.equal(await chat.page.locator('#input').inputValue(), 'a draft', 'the typed text is not sent with the end, nor lost');
+    await chat.send({ type: 'status', status: { kind: 'finished', state: 'successful' }, composer: { enabled: false, reason: 'The process has finished (successful).' } });
+    assert.ok(await end.isHidden(), 'gone with the composer once the process has finished');
+  });
+
   it('keeps the text after a failed send and retries it', async () => {
     await chat.page.locator('#input').fill('important');
     await chat.page.locator('#input').press('Enter');

@@ -34,16 +34,29 @@ suite('specs', function () {
     await vscode.commands.executeCommand('colonyos.stopLocalColony').then(undefined, () => undefined);
   });
 
-  test('VS Code validates *.colonyos.json with the bundled schema: typos get "did you mean"', async () => {
+  test('*.colonyos.json: the JSON service completes and hovers from our schema; each problem shows once, as Submit sees it', async () => {
     const uri = workspaceFile('typo.colonyos.json');
     created.push(uri);
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('{\n  "func": "chat",\n  "conditions": { "executortype": "echo" },\n  "priority": 99999\n}\n'));
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    const found = await eventually('schema diagnostics from the JSON service', () => {
-      const all = messages(uri).join('\n');
-      return all.includes('Did you mean "funcname"') && /funcname/.test(all) && /50000/.test(all) ? all : undefined;
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    // The JSON service has read the (completion-only) schema: hovers and key completion come from it.
+    await eventually('a hover from the JSON service', async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(2, 5));
+      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      return /Where the process may run/.test(text) ? text : undefined;
     });
-    assert.match(found, /Unknown key, ignored by the server\. Did you mean "funcname"\?/);
+    const completions = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(1, 2));
+    assert.ok(completions.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'funcname'), 'funcname is offered');
+    const found = await eventually('our diagnostics', () => {
+      const all = messages(uri, 'ColonyOS').join('\n');
+      return all.includes('Did you mean "funcname"') && /Missing "funcname"/.test(all) && /50000/.test(all) ? all : undefined;
+    });
+    assert.match(found, /Unknown key "func", ignored by the server\. Did you mean "funcname"\?/);
+    // Submit refuses a missing funcname: the Problems view says error, once, not also a JSON-service warning.
+    const funcname = vscode.languages.getDiagnostics(uri).filter((d) => /Missing (property )?"funcname"/.test(d.message));
+    assert.deepEqual(funcname.map((d) => [d.source, d.severity]), [['ColonyOS', vscode.DiagnosticSeverity.Error]]);
+    assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source !== 'ColonyOS').map((d) => d.message), []);
   });
 
   test('colonyos.specFileGlobs brings other file names under validation, with every schema check', async () => {

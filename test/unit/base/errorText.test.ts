@@ -48,6 +48,13 @@ describe('stateFromProbeError', () => {
     assert.ok(noColony.kind === 'unauthorized' && /no colony named "dev"/.test(noColony.reason));
     const down = stateFromProbeError(new ColoniesTransportError('connect ECONNREFUSED', 'network'), profile, ID);
     assert.ok(down.kind === 'unreachable' && down.reason.includes('http://colonies.example.org:50080'));
+    // The transport's message names the server too: the reason says it once, with what the code means.
+    const refused = new ColoniesTransportError('getcolonymsg failed: cannot reach the ColonyOS server at http://colonies.example.org:50080 (ECONNREFUSED)', 'network');
+    const once = stateFromProbeError(refused, profile, ID);
+    assert.ok(once.kind === 'unreachable');
+    assert.equal(once.reason, 'ColonyOS server http://colonies.example.org:50080 is unreachable: nothing is listening on that port (ECONNREFUSED)');
+    assert.equal(once.reason.split('colonies.example.org').length - 1, 1);
+    assert.equal(describeError(refused, ctx).message, 'ColonyOS server colonies.example.org:50080 is unreachable: nothing is listening on that port (ECONNREFUSED)');
     const broken = stateFromProbeError(new ColoniesError(500, 'database down'), profile, ID);
     assert.ok(broken.kind === 'unreachable' && /database down/.test(broken.reason));
   });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { escapeMarkdown, relativeTime, shortId } from '../../../src/base/format';
+import { countOf, escapeMarkdown, relativeTime, shortId } from '../../../src/base/format';
 import { relativeTime as chatRelativeTime } from '../../../media/chat/time';
 
 describe('base/format', () => {
@@ -34,5 +34,13 @@ describe('base/format', () => {
     );
     // No punctuation is left without its backslash.
     assert.equal(out.replace(/\\[!-/:-@[-`{-~]/g, '').match(/[!-/:-@[-`{-~]/), null);
+  });
+
+  it('countOf puts the noun in the right number ("1 children" never)', () => {
+    assert.equal(countOf(1, 'child', 'children'), '1 child');
+    assert.equal(countOf(0, 'child', 'children'), '0 children');
+    assert.equal(countOf(2, 'process', 'processes'), '2 processes');
+    assert.equal(countOf(1, 'message'), '1 message');
+    assert.equal(countOf(12345, 'message', 'messages', (n) => n.toLocaleString('en-US')), '12,345 messages');
   });
 });

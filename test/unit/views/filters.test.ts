@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { applyFilters, describeFilters, hasFilters, normalizeFilters, serverFilter } from '../../../src/views/filters';
+import { applyFilters, describeFilters, describeFilterValue, filterValues, hasFilters, MAX_FILTER_VALUE_CHARS, normalizeFilters, serverFilter } from '../../../src/views/filters';
 import { makeProcess } from './fixtures';
 
 const ME = 'm'.repeat(64);
@@ -33,5 +33,21 @@ describe('filters', () => {
     assert.equal(hasFilters({ onlyMine: true }), true);
     assert.equal(describeFilters({}), undefined);
     assert.equal(describeFilters({ executorType: 'echo', onlyMine: true }), 'Filtered: executor type "echo", only mine');
+  });
+
+  it('offers the executor types present, most used first, with the registered ones and no blanks', () => {
+    const loaded = [...list, makeProcess({ id: '4', executortype: 'echo' }), makeProcess({ id: '5', executortype: '' })];
+    const values = filterValues(loaded, 'executorType', ['progress', 'shell', 'x'.repeat(MAX_FILTER_VALUE_CHARS + 1)]);
+    assert.deepEqual(values, [
+      { value: 'echo', count: 3, registered: false },
+      { value: 'shell', count: 1, registered: true },
+      { value: 'progress', count: 0, registered: true },
+    ]);
+    assert.equal(describeFilterValue(values[1]), '1 loaded process · an executor has this type');
+    assert.equal(describeFilterValue(values[2]), '0 loaded processes · an executor has this type');
+  });
+
+  it('offers the labels present', () => {
+    assert.deepEqual(filterValues(list, 'label').map((v) => [v.value, v.count]), [['a', 2], ['b', 1]]);
   });
 });
