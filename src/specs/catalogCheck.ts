@@ -8,13 +8,12 @@
 // executor that will fail it), never "will not run"; and since many executors register nothing, it is checked only
 // for types whose registry is not empty or whose executors say they require registration.
 import type { Node } from 'jsonc-parser/lib/esm/main.js';
-import { relativeTime } from '../base/format';
+import { countOf, relativeTime } from '../base/format';
 import type { CatalogSnapshot } from '../store/colonyCatalog';
 import { workflowColony, workflowSpecList } from './defaults';
 import type { SpecKind } from './detect';
 import type { SpecIssue } from './issues';
 import { issueAt, nodeAt, type JsonPath } from './jsonText';
-import { plural } from './catalogSuggest';
 
 export interface CatalogCheckInput {
   text: string;
@@ -86,7 +85,7 @@ export function catalogIssues(input: CatalogCheckInput): SpecIssue[] {
     const strict = ofType.filter((e) => e.requirefuncreg).length;
     if (registered.includes(funcname) || (registered.length === 0 && strict === 0)) continue;
     const list = registered.length ? ` Registered for this type: ${quoted(registered)}.` : ' No function is registered for this type.';
-    const flag = strict ? ` ${strict} of its ${plural(ofType.length, 'executor')} ${strict === 1 ? 'declares' : 'declare'} requirefuncreg.` : '';
+    const flag = strict ? ` ${strict} of its ${countOf(ofType.length, 'executor')} ${strict === 1 ? 'declares' : 'declare'} requirefuncreg.` : '';
     warn(
       funcNode,
       'catalog-unregistered-function',

@@ -2,11 +2,11 @@
 // about that function (description, args, calls with wait and execution times), type or executor. Pure (no `vscode`
 // import). Server text only ever goes in `text` parts, which the provider escapes (base/format.ts escapeMarkdown) into
 // untrusted Markdown without HTML; `md` parts hold only this file's own Markdown.
-import { formatDuration, relativeTime } from '../base/format';
+import { countOf, formatDuration, relativeTime } from '../base/format';
 import { executorStateName, type ColonyFunction, type Executor } from '../colonies/types';
 import type { CatalogSnapshot } from '../store/colonyCatalog';
 import type { CatalogPlace } from './catalogPlace';
-import { argsFor, executorTypes, functionGroups, plural } from './catalogSuggest';
+import { argsFor, executorTypes, functionGroups } from './catalogSuggest';
 
 export type HoverPart = { kind: 'md'; value: string } | { kind: 'text'; value: string };
 
@@ -43,7 +43,7 @@ function minAvgMax(min: number, avg: number, max: number): string {
 function statsLine(f: ColonyFunction): string {
   const n = Number.isFinite(f.counter) ? f.counter : 0;
   if (n <= 0) return 'no successful run counted yet';
-  return `${plural(n, 'call')} · wait ${minAvgMax(f.minwaittime, f.avgwaittime, f.maxwaittime)} · exec ${minAvgMax(f.minexectime, f.avgexectime, f.maxexectime)}`;
+  return `${countOf(n, 'call')} · wait ${minAvgMax(f.minwaittime, f.avgwaittime, f.maxwaittime)} · exec ${minAvgMax(f.minexectime, f.avgexectime, f.maxexectime)}`;
 }
 
 function lastHeard(e: Executor, now: number): string {
@@ -78,7 +78,7 @@ function functionHover(p: Parts, snapshot: CatalogSnapshot, place: CatalogPlace,
       }
       if (args.length > HOVER_LIMITS.args) p.md(`\n- and ${args.length - HOVER_LIMITS.args} more`);
     }
-    p.md(`\n\n**Registered by ${plural(g.entries.length, 'executor')}**`);
+    p.md(`\n\n**Registered by ${countOf(g.entries.length, 'executor')}**`);
     for (const f of g.entries.slice(0, HOVER_LIMITS.executors)) p.md('\n- ').text(f.executorname).md(`: ${statsLine(f)}`);
     if (g.entries.length > HOVER_LIMITS.executors) p.md(`\n- and ${g.entries.length - HOVER_LIMITS.executors} more`);
   });
@@ -98,7 +98,7 @@ function typeHover(p: Parts, snapshot: CatalogSnapshot, type: string, now: numbe
   if (!summary || summary.executors.length === 0) {
     p.md('\n\nNo executor of this type is registered: a process for it waits until one is.');
   } else {
-    p.md(`\n\n**${plural(summary.executors.length, 'executor')}**`);
+    p.md(`\n\n**${countOf(summary.executors.length, 'executor')}**`);
     for (const e of summary.executors.slice(0, HOVER_LIMITS.executors)) executorLine(p.md('\n- '), e, now);
     if (summary.executors.length > HOVER_LIMITS.executors) p.md(`\n- and ${summary.executors.length - HOVER_LIMITS.executors} more`);
   }

@@ -1,6 +1,7 @@
 // What the function catalog offers at a place in a spec (catalogPlace.ts): registered functions, executor types,
 // executor names, locations and kwargs keys, from a catalog snapshot (store/colonyCatalog.ts). Pure (no `vscode`
 // import). Everything here came from a server: the provider shows labels, details and documentation as plain text.
+import { countOf } from '../base/format';
 import { executorStateName, type ColonyFunction, type Executor, type FunctionArg } from '../colonies/types';
 import type { CatalogSnapshot } from '../store/colonyCatalog';
 import type { CatalogPlace } from './catalogPlace';
@@ -65,9 +66,6 @@ export function locations(snapshot: CatalogSnapshot): string[] {
   return [...seen].sort();
 }
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 function countStates(executors: readonly Executor[]): string {
   const counts = new Map<string, number>();
@@ -113,11 +111,11 @@ export function catalogSuggestions(snapshot: CatalogSnapshot, place: CatalogPlac
       return functionGroups(snapshot).map((g) => {
         const executors = new Set(g.entries.map((f) => f.executorname)).size;
         const description = g.entries.find((f) => f.description)?.description;
-        return item('function', g.funcname, `${g.executortype || '(no type)'} · ${plural(executors, 'executor')}`, g.executortype === place.executortype, description);
+        return item('function', g.funcname, `${g.executortype || '(no type)'} · ${countOf(executors, 'executor')}`, g.executortype === place.executortype, description);
       });
     case 'executortype':
       return executorTypes(snapshot).map((t) => {
-        const parts = [t.executors.length ? `${plural(t.executors.length, 'executor')} (${countStates(t.executors)})` : 'no executor', plural(t.functions, 'function')];
+        const parts = [t.executors.length ? `${countOf(t.executors.length, 'executor')} (${countStates(t.executors)})` : 'no executor', countOf(t.functions, 'function')];
         return item('type', t.executortype, parts.join(' · '), t.executors.length > 0);
       });
     case 'executorname':
@@ -130,7 +128,7 @@ export function catalogSuggestions(snapshot: CatalogSnapshot, place: CatalogPlac
     case 'locationname':
       return locations(snapshot).map((l) => {
         const n = snapshot.executors.filter((e) => e.locationname === l && (!place.executortype || e.executortype === place.executortype)).length;
-        return item('location', l, place.executortype ? `${plural(n, 'executor')} of type ${place.executortype}` : plural(n, 'executor'), n > 0);
+        return item('location', l, place.executortype ? `${countOf(n, 'executor')} of type ${place.executortype}` : countOf(n, 'executor'), n > 0);
       });
     case 'kwargsKey':
       return argsFor(snapshot, place.funcname, place.executortype)
