@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerConnection } from './connection/index';
 import { registerProcessTree } from './views/index';
 import { registerExecutorsView } from './views/executorsView';
+import { registerProcessNotifications } from './views/processNotifications';
 import { registerChannelPanels } from './panels/index';
 import { registerSpecs } from './specs/index';
 import { ProcessStore } from './store/processStore';
@@ -29,13 +30,15 @@ export function activate(context: vscode.ExtensionContext) {
   );
   stopLocalColony = () => localColony.stop();
   const tree = registerProcessTree(context, { output, connection, processes, catalog });
+  const notifications = registerProcessNotifications(connection, processes);
+  context.subscriptions.push(notifications);
   const executors = registerExecutorsView(context, { output, connection, catalog });
   const panels = registerChannelPanels(context, { output, connection, processes });
   const specs = registerSpecs(context, { output, connection, tree, panels, processes, catalog });
   registerWalkthrough(context, output);
   output.info('ColonyOS extension activated');
   // Returned for the extension-host tests.
-  return { connection, localColony, tree, executors, panels, specs, processes, catalog };
+  return { connection, localColony, tree, executors, notifications, panels, specs, processes, catalog };
 }
 
 export async function deactivate(): Promise<void> {
