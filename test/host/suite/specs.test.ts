@@ -77,7 +77,7 @@ suite('specs', function () {
     });
     assert.deepEqual(found, ['This file is 684 KB: ColonyOS checks spec files while you type only up to 512 KB. Submitting it still checks it in full.']);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
-    assert.deepEqual(lenses.map((l) => l.command?.command), ['colonyos.submit']);
+    assert.deepEqual(lenses.map((l) => l.command?.command), ['colonyos.submit', 'colonyos.submitAndFollow']);
   });
 
   test('CodeLenses above a spec and a workflow', async () => {
@@ -86,8 +86,8 @@ suite('specs', function () {
       const result = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
       return result.map((l) => l.command?.command).filter((c) => c?.startsWith('colonyos.'));
     };
-    assert.deepEqual(await lenses('chat.colonyos.json'), ['colonyos.submit', 'colonyos.submitAndOpenChannel']);
-    assert.deepEqual(await lenses('hello.workflow.json'), ['colonyos.submitWorkflow']);
+    assert.deepEqual(await lenses('chat.colonyos.json'), ['colonyos.submit', 'colonyos.submitAndFollow', 'colonyos.submitAndOpenChannel']);
+    assert.deepEqual(await lenses('hello.workflow.json'), ['colonyos.submitWorkflow', 'colonyos.submitAndFollow']);
   });
 
   test('maxexectime 0 is flagged in an untitled spec, and the quick fix sets it to -1', async () => {
