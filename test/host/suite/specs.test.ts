@@ -140,6 +140,23 @@ suite('specs', function () {
     assert.equal(graph.colonyname, 'dev');
   });
 
+  test('Submit & Follow follows a workflow in a terminal to exit 0, and a failing spec to exit 1', async () => {
+    await vscode.commands.executeCommand('colonyos.startLocalColony');
+    const code = await vscode.commands.executeCommand<number | undefined>('colonyos.submitAndFollow', workspaceFile('hello.workflow.json'));
+    assert.equal(code, 0);
+    const terminal = vscode.window.terminals.find((t) => t.name.startsWith('Follow workflow '));
+    assert.ok(terminal, vscode.window.terminals.map((t) => t.name).join(', '));
+    terminal.sendText('x', false); // any key closes a finished follow, with its exit status
+    const status = await eventually('the terminal to close', () => terminal.exitStatus);
+    assert.equal(status.code, 0);
+
+    const uri = workspaceFile('fails.colonyos.json');
+    created.push(uri);
+    const spec = { funcname: 'fail', args: ['broken on purpose'], conditions: { executortype: 'worker' }, maxexectime: -1 };
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(spec, null, 2)));
+    assert.equal(await vscode.commands.executeCommand<number | undefined>('colonyos.submitAndFollow', uri), 1);
+  });
+
   test('Submit & Open Channel waits for the echo executor and opens the chat panel', async () => {
     await vscode.commands.executeCommand('colonyos.submitAndOpenChannel', workspaceFile('chat.colonyos.json'));
     await eventually('the channel panel', () =>
