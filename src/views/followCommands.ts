@@ -2,11 +2,9 @@
 // Search Logs (the colony's log lines containing a text; pick one to follow its process). A real ColonyOS v1.9.12
 // server offers all three (getlogsmsg by executorname, searchlogsmsg; docs/protocol.md §4.7).
 import * as vscode from 'vscode';
-import { shortId } from '../base/format';
 import { commandRegistrar, UserFacingError } from '../base/errors';
 import type { ConnectionService, Session } from '../connection/types';
-import type { Log } from '../colonies/types';
-import { capLine, logTime, stripControl } from './followText';
+import { capLine, searchItems, stripControl } from './followText';
 import { followName, type FollowOutcome, type FollowTerminals } from './followTerminal';
 import { processIdOf } from './treeNodes';
 
@@ -25,19 +23,7 @@ export interface FollowCommandDeps {
 /** Opens a follow terminal for processes on a session (Submit & Follow uses it too). */
 export function followProcesses(terminals: FollowTerminals, session: Session, processIds: readonly string[], intro: readonly string[], graphId?: string): FollowOutcome {
   const name = graphId ? followName('workflow', graphId) : followName('process', processIds[0] ?? '');
-  return terminals.open(session, { name, processIds, intro });
-}
-
-/** The search results as quick pick rows, newest first (the server promises no order). Executor text only as text. */
-export function searchItems(logs: readonly Log[]): (vscode.QuickPickItem & { log: Log })[] {
-  return [...logs]
-    .sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0))
-    .map((log) => ({
-      log,
-      label: capLine(stripControl(log.message).replace(/\s+/g, ' ').trim(), 200) || '(empty line)',
-      description: `${stripControl(log.executorname).slice(0, 60)} · ${log.processid ? shortId(log.processid, 8) : 'executor log'}`,
-      detail: `${new Date(Number(log.timestamp / 1_000_000n)).toISOString().slice(0, 10)} ${logTime(log.timestamp)} UTC`,
-    }));
+  return terminals.start(session, { name, processIds, intro });
 }
 
 export function registerFollowCommands(context: vscode.ExtensionContext, deps: FollowCommandDeps): void {
@@ -74,7 +60,7 @@ export function registerFollowCommands(context: vscode.ExtensionContext, deps: F
       if (!picked) return undefined;
       name = picked.name;
     }
-    const outcome = terminals.open(s, { name: followName('executor', name), executorName: name, intro: [`Executor ${name} in colony ${s.profile.colonyName}`] });
+    const outcome = terminals.start(s, { name: followName('executor', name), executorName: name, intro: [`Executor ${name} in colony ${s.profile.colonyName}`] });
     return outcome.ended;
   });
 
@@ -100,7 +86,7 @@ export function registerFollowCommands(context: vscode.ExtensionContext, deps: F
     });
     if (!picked) return found;
     if (picked.log.processid) followProcesses(terminals, s, [picked.log.processid], [`Process ${picked.log.processid}`]);
-    else terminals.open(s, { name: followName('executor', picked.log.executorname), executorName: picked.log.executorname });
+    else terminals.start(s, { name: followName('executor', picked.log.executorname), executorName: picked.log.executorname });
     return found;
   });
 }

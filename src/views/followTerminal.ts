@@ -8,7 +8,7 @@ import { storeConnection, type ConnectionService, type Session } from '../connec
 import { ConnectionProcesses, type ProcessStore } from '../store/processStore';
 import type { IDisposable } from '../base/disposable';
 import { LogFollower, type FollowEnd, type FollowLine, type FollowNotice } from './logFollower';
-import { FollowExit, colour, crlf, dim, endLines, exitLine, logTime, prefix, stateWord, stripControl, type FollowExitCode } from './followText';
+import { colour, crlf, dim, endLines, exitLine, logTime, prefix, stateWord, stripControl, type FollowExitCode } from './followText';
 
 const MAX_LINE_CHARS = 2000;
 
@@ -45,6 +45,11 @@ class FollowPty implements vscode.Pseudoterminal {
     private readonly makeFollower: () => LogFollower,
     private readonly hold: IDisposable,
   ) {}
+
+  /** Stops following and closes the terminal (the extension is going away). */
+  stop(): void {
+    this.finish(undefined);
+  }
 
   open(): void {
     this.write([...(this.request.intro ?? []).map((l) => stripControl(l)), dim('Following the log; close this terminal to stop.'), '']);
@@ -132,14 +137,20 @@ class FollowPty implements vscode.Pseudoterminal {
 }
 
 /** Opens follow terminals, each on the connection it was started from (its client held open, as a panel does). */
-export class FollowTerminals {
+export class FollowTerminals implements IDisposable {
+  private readonly open = new Set<FollowPty>();
+
   constructor(
     private readonly connection: ConnectionService,
     private readonly store: ProcessStore,
   ) {}
 
-  open(session: Session, request: FollowRequest): FollowOutcome {
-    const hold = this.connection.retainClient(session.client);
+  dispose(): void {
+    for (const pty of [...this.open]) pty.stop();
+  }
+
+  start(session: Session, request: FollowRequest): FollowOutcome {
+    const client = this.connection.retainClient(session.client);
     const processes = new ConnectionProcesses(this.store, storeConnection(session));
     const make = () =>
       new LogFollower({
@@ -151,7 +162,10 @@ export class FollowTerminals {
         executorName: request.executorName,
         maxLineChars: MAX_LINE_CHARS,
       });
-    const pty = new FollowPty(request, make, hold);
+    // Released when the terminal closes, however it closes.
+    const release = { dispose: () => (client.dispose(), this.open.delete(pty)) };
+    const pty: FollowPty = new FollowPty(request, make, release);
+    this.open.add(pty);
     const terminal = vscode.window.createTerminal({ name: request.name, pty, iconPath: new vscode.ThemeIcon('output') });
     terminal.show(true);
     return { terminal, ended: pty.ended };
@@ -162,5 +176,3 @@ export class FollowTerminals {
 export function followName(kind: 'process' | 'workflow' | 'executor', id: string): string {
   return kind === 'executor' ? `Follow executor ${stripControl(id).slice(0, 40)}` : `Follow ${kind === 'workflow' ? 'workflow ' : ''}${shortId(id, 8)}`;
 }
-
-export { FollowExit };

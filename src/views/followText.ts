@@ -1,7 +1,7 @@
 // What a follow terminal writes (views/logFollower.ts, views/followTerminal.ts): executor text made safe for a
 // terminal, member prefixes in stable colours, and the closing summary. No `vscode` import.
 import { shortId } from '../base/format';
-import { ProcessState, type Process } from '../colonies/types';
+import { ProcessState, type Log, type Process } from '../colonies/types';
 import { presentState } from './stateMapping';
 
 /**
@@ -107,4 +107,16 @@ export function exitLine(code: FollowExitCode, reason?: string): string {
   const what = ['every process succeeded', 'a process failed', 'a process was cancelled or removed', 'the server could not be reached'][code];
   const extra = reason ? `: ${capLine(stripControl(reason), 300)}` : '';
   return dim(`[exit ${code}: ${what}${extra}]`);
+}
+
+/** Search results as quick pick rows, newest first (the server promises no order); executor text only as text. */
+export function searchItems(logs: readonly Log[]): { log: Log; label: string; description: string; detail: string }[] {
+  return [...logs]
+    .sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0))
+    .map((log) => ({
+      log,
+      label: capLine(stripControl(log.message.replace(/\s+/g, ' ')).trim(), 200) || '(empty line)',
+      description: `${stripControl(log.executorname).slice(0, 60)} · ${log.processid ? shortId(log.processid, 8) : 'executor log'}`,
+      detail: `${new Date(Number(log.timestamp / 1_000_000n)).toISOString().slice(0, 10)} ${logTime(log.timestamp)} UTC`,
+    }));
 }

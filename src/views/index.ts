@@ -243,6 +243,7 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
   });
 
   const terminals = new FollowTerminals(connection, store);
+  context.subscriptions.push(terminals);
   registerFollowCommands(context, { output, connection, terminals, selectedProcessId });
 
   manager.requestRefresh();

@@ -81,6 +81,9 @@ export class LogFollower implements Disposable {
   private warned = new Set<string>();
   private wake?: () => void;
   private ended?: FollowEnd;
+  /** One poll round's lines and endings, written together: lines of all members in time order, then the endings. */
+  private round: FollowLine[] = [];
+  private roundEnded: FollowMember[] = [];
 
   constructor(private readonly opts: LogFollowerOptions) {
     this.o = {
@@ -139,6 +142,7 @@ export class LogFollower implements Disposable {
     }
     while (!this.stopped) {
       await this.forEach(this.members.filter((m) => !m.done), (m) => this.poll(m));
+      this.flushRound();
       if (this.stopped) return;
       if (this.members.every((m) => m.done)) return this.finish(this.code());
       if (Date.now() - this.lastContact > this.o.unreachableMs) return this.finish(FollowExit.Unreachable, this.lastError);
@@ -183,7 +187,7 @@ export class LogFollower implements Disposable {
   private async poll(m: FollowMember): Promise<void> {
     if (m.gone) {
       m.done = true;
-      this.notice({ kind: 'ended', member: m });
+      this.roundEnded.push(m);
       return;
     }
     // The state before the lines: lines written before the close are read in this same pass.
@@ -200,7 +204,7 @@ export class LogFollower implements Disposable {
         this.contact();
         m.since = read.since;
         drained = !read.more;
-        this.emitLogs(m.label, read.logs, m);
+        this.round.push(...this.toLines(m.label, read.logs, m));
       } catch (err) {
         if (this.ctrl.signal.aborted) return;
         this.failed(err);
@@ -211,11 +215,25 @@ export class LogFollower implements Disposable {
     }
     if (isTerminal(before.state) && drained && !m.done) {
       m.done = true;
-      this.notice({ kind: 'ended', member: m });
+      this.roundEnded.push(m);
     }
   }
 
-  private emitLogs(label: string, logs: readonly { processid: string; message: string; timestamp: bigint }[], m?: FollowMember): void {
+  private flushRound(): void {
+    const lines = this.round.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
+    const ended = this.roundEnded;
+    this.round = [];
+    this.roundEnded = [];
+    if (lines.length && !this.stopped) this.lineEmitter.fire(lines);
+    for (const m of ended) this.notice({ kind: 'ended', member: m });
+  }
+
+  private emitLogs(label: string, logs: readonly { processid: string; message: string; timestamp: bigint }[]): void {
+    const out = this.toLines(label, logs);
+    if (out.length && !this.stopped) this.lineEmitter.fire(out);
+  }
+
+  private toLines(label: string, logs: readonly { processid: string; message: string; timestamp: bigint }[], m?: FollowMember): FollowLine[] {
     const out: FollowLine[] = [];
     for (const l of logs) {
       const name = label || (this.opts.executorName !== undefined ? (l.processid ? shortId(l.processid, 8) : 'executor') : '');
@@ -229,7 +247,7 @@ export class LogFollower implements Disposable {
       }
       m.lines += out.length;
     }
-    if (out.length && !this.stopped) this.lineEmitter.fire(out);
+    return out;
   }
 
   private async followExecutor(executorName: string): Promise<void> {

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { ProcessState, type Process } from '../../../src/colonies/types';
 import {
-  FollowExit, capLine, crlf, endLines, exitLine, labelColour, logTime, messageLines, prefix, stripControl, valueLines,
+  FollowExit, capLine, crlf, endLines, exitLine, labelColour, logTime, messageLines, prefix, searchItems, stripControl, valueLines,
 } from '../../../src/views/followText';
 
 const plain = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
@@ -52,5 +52,15 @@ describe('follow terminal text', () => {
     assert.equal(plain(exitLine(FollowExit.Failed)), '[exit 1: a process failed]');
     assert.equal(plain(exitLine(FollowExit.Cancelled)), '[exit 2: a process was cancelled or removed]');
     assert.equal(plain(exitLine(FollowExit.Unreachable, 'connect ECONNREFUSED')), '[exit 3: the server could not be reached: connect ECONNREFUSED]');
+  });
+
+  it('lists search results newest first, on one line each, as text', () => {
+    const log = (message: string, ms: number, processid = 'cd'.repeat(32)) =>
+      ({ processid, colonyname: 'dev', executorname: 'worker-1\u001b[31m', message, timestamp: BigInt(ms) * 1_000_000n });
+    const items = searchItems([log('older', 1_700_000_000_000), log('newer\nline\u0007', 1_700_000_001_000, ''), log('   ', 1_700_000_000_500)]);
+    assert.deepEqual(items.map((i) => i.label), ['newer line', '(empty line)', 'older']);
+    assert.equal(items[0].description, 'worker-1[31m · executor log');
+    assert.equal(items[2].description, 'worker-1[31m · cdcdcdcd');
+    assert.equal(items[0].detail, '2023-11-14 22:13:21.000 UTC');
   });
 });
