@@ -80,7 +80,7 @@ export function registerFollowCommands(context: vscode.ExtensionContext, deps: F
       return found;
     }
     const picked = await vscode.window.showQuickPick(searchItems(found), {
-      title: `${found.length}${found.length === SEARCH_COUNT ? ' (the most the server returns)' : ''} log lines contain "${capLine(stripControl(text), 60)}"`,
+      title: `${found.length === 1 ? '1 log line contains' : `${found.length}${found.length === SEARCH_COUNT ? ' (the most the server returns)' : ''} log lines contain`} "${capLine(stripControl(text), 60)}"`,
       placeHolder: 'Pick a line to follow the log of its process',
       matchOnDescription: true,
     });

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { connectColony } from './chatScenario';
 import { prepareRealServer, realServerConfigured, type RealServer } from './colonyTarget';
-import { openFile, openWorkbench, runCommand, type Workbench } from './workbench';
+import { answerInputBox, openFile, openWorkbench, quickInputRow, runCommand, type Workbench } from './workbench';
 
 const STEP_TIMEOUT_MS = 90_000;
 
@@ -61,5 +61,13 @@ describe('e2e: Submit & Follow a workflow', function () {
     assert.match(text, /4 of 4 processes successful/);
     await runCommand(wb.page, 'Notifications: Clear All Notifications');
     await wb.screenshot(`follow-workflow-ended-${target}`);
+  });
+
+  it('Search Logs lists the lines that contain a text, newest first', async () => {
+    await runCommand(wb.page, 'ColonyOS: Search Logs');
+    await answerInputBox(wb.page, 'HELLO WORLD');
+    await quickInputRow(wb.page, 'HELLO WORLD').waitFor({ timeout: STEP_TIMEOUT_MS });
+    await wb.screenshot(`search-logs-${target}`);
+    await wb.page.keyboard.press('Escape');
   });
 });
