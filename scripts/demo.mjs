@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run demo`: the whole extension running against a local colony, from a fresh clone, in one command.
 // It installs what is missing (npm dependencies, the VS Code server, apt packages when root), builds, starts a local
-// colony with the demo executors (echo chat, progress streamer) plus a few sample processes, starts a VS Code server
+// colony with the demo executors (echo chat, progress streamer, workflow step worker) plus a few sample processes, starts a VS Code server
 // with the extension installed and connected to that colony on a workspace with example specs, and prints the URL.
 // Ctrl+C stops everything it started.
 //
@@ -219,7 +219,7 @@ function prepareWorkspace() {
     '- Open `chat.colonyos.json` and run **ColonyOS: Submit & Open Channel** from the command palette:',
     '  the echo executor answers every message you type in the chat panel.',
     '- `progress.colonyos.json` streams progress lines on its `progress` channel.',
-    '- `hello.workflow.json` is a two-step workflow (**ColonyOS: Submit Workflow**).',
+    '- `hello.workflow.json` is a two-step workflow run by the `worker` executor (**ColonyOS: Submit & Follow** streams its logs).',
     '- The ColonyOS view in the activity bar shows the processes of the local colony.',
     '',
   ].join('\n'));
@@ -409,7 +409,7 @@ async function main() {
     if (opts.desktop) {
       startDesktop(colony, workspace);
       process.stdout.write(`\nColonyOS demo: a desktop VS Code window opens on ${workspace}\n` +
-        `Local colony (with echo + progress executors) on 127.0.0.1:${colony.port}, colony "${colony.colonyName}".\n` +
+        `Local colony (with echo, progress and worker executors) on 127.0.0.1:${colony.port}, colony "${colony.colonyName}".\n` +
         `To use the ColonyOS CLI or SDKs against it:\n${vars}\n\nPress Ctrl+C to stop the local colony.\n`);
       return;
     }
@@ -423,7 +423,7 @@ async function main() {
     }
     process.stdout.write(`\nColonyOS demo is running. Open this URL in a browser:\n\n  ${url}\n\n` +
       `The ColonyOS view (activity bar) is connected to a local colony on 127.0.0.1:${colony.port} (colony ` +
-      `"${colony.colonyName}") with an echo chat executor and a progress executor. Open chat.colonyos.json and run\n` +
+      `"${colony.colonyName}") with an echo chat executor, a progress executor and a worker for workflow steps. Open chat.colonyos.json and run\n` +
       `"ColonyOS: Submit & Open Channel" from the command palette (F1) to chat with the echo executor.\n\n` +
       `Development keys only. To use the ColonyOS CLI or SDKs against this colony:\n${vars}\n\n` +
       'Press Ctrl+C to stop the VS Code server and the local colony.\n');

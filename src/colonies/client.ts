@@ -211,6 +211,14 @@ export class ColoniesClient extends ClientCore {
     return this.rpcList('getlogsmsg', msg, prvkey, opts, normalizeLog);
   }
 
+  /**
+   * Log lines of the colony whose text contains `text` (case-sensitive; `%` and `_` match like SQL LIKE), added in
+   * the last `days` (at most 30), at most `count` (at most 100), in no promised order (docs/protocol.md §4.7).
+   */
+  searchLogs(colonyName: string, text: string, days: number, count: number, prvkey: string, opts?: CallOptions): Promise<Log[]> {
+    return this.rpcList('searchlogsmsg', { colonyname: colonyName, text, days, count }, prvkey, opts, normalizeLog);
+  }
+
   // ---- workflows ----
 
   async submitWorkflowSpec(workflowSpec: WorkflowSpec, prvkey: string, opts?: CallOptions): Promise<ProcessGraph> {

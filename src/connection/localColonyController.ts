@@ -40,7 +40,7 @@ export class LocalColonyController implements vscode.Disposable {
 
   private async doStart(): Promise<LocalColony> {
     const log = (line: string) => this.output.debug(`[local colony] ${line}`);
-    // demo: the echo and progress executors run beside the server and stop with it.
+    // demo: the echo, progress and worker executors run beside the server and stop with it.
     const colony = await loadEmbeddedColony().startLocalColony({ port: 0, host: HOST, demo: true, log });
     this.colony = colony;
     await setRunningContext(true);
@@ -120,7 +120,7 @@ export function registerLocalColonyCommands(
         () => controller.start(),
       );
       void vscode.window.showInformationMessage(
-        `Local colony running on ${HOST}:${colony.port} with demo executors (echo chat, progress). ` +
+        `Local colony running on ${HOST}:${colony.port} with demo executors (echo chat, progress, worker). ` +
           'It is an in-memory development server: everything is lost when it stops.',
       );
     },

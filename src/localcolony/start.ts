@@ -4,7 +4,7 @@ import { ExecutorState } from '../colonies/types';
 import { GO_ZERO_TIME } from '../colonies/time';
 import { formatNs, nowNs } from './clock';
 import { isLoopbackBindAddress, remoteBindRefusal } from './bind';
-import { startEchoExecutor, startProgressExecutor } from './executors/index';
+import { startEchoExecutor, startProgressExecutor, startWorkerExecutor } from './executors/index';
 import { LocalColonyServer } from './server';
 import type { LocalColonyServerOptions } from './server';
 import type { ColonyState } from './state';
@@ -35,7 +35,7 @@ export interface StartLocalColonyOptions {
   host?: string;
   allowRemote?: boolean;
   identities?: LocalColonyIdentities;
-  /** Register and start the demo executors (echo chat, progress streamer). */
+  /** Register and start the demo executors (echo chat, progress streamer, workflow step worker). */
   demo?: boolean;
   log?: (line: string) => void;
   /** Reuse the state of a previous run (a restart); channels never survive. */
@@ -117,6 +117,7 @@ async function startDemoExecutors(colony: Omit<LocalColony, 'stop'>, log: (line:
   try {
     handles.push(await startEchoExecutor(opts));
     handles.push(await startProgressExecutor(opts));
+    handles.push(await startWorkerExecutor(opts));
   } catch (err) {
     for (const h of handles) await h.stop();
     throw err;

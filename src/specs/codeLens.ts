@@ -1,5 +1,5 @@
-// "Submit · Submit & Open Channel" above a function spec, "Submit Workflow" above a workflow; in Restricted Mode,
-// the reason nothing can be submitted.
+// "Submit · Submit & Follow · Submit & Open Channel" above a function spec, "Submit Workflow · Submit & Follow" above
+// a workflow; in Restricted Mode, the reason nothing can be submitted.
 import * as vscode from 'vscode';
 import { Disposable } from '../base/disposable';
 import { documentKind, parsedValue } from './documents';
@@ -38,9 +38,15 @@ export class SpecCodeLensProvider extends Disposable implements vscode.CodeLensP
       return [new vscode.CodeLens(range, { title: `$(shield) ${RESTRICTED_SUBMIT_TEXT}`, command: MANAGE_TRUST_COMMAND })];
     }
     if (kind === 'workflow') {
-      return [new vscode.CodeLens(range, { title: '$(run-all) Submit Workflow', command: 'colonyos.submitWorkflow', arguments: [doc.uri] })];
+      return [
+        new vscode.CodeLens(range, { title: '$(run-all) Submit Workflow', command: 'colonyos.submitWorkflow', arguments: [doc.uri] }),
+        new vscode.CodeLens(range, { title: '$(output) Submit & Follow', command: 'colonyos.submitAndFollow', arguments: [doc.uri] }),
+      ];
     }
-    const lenses = [new vscode.CodeLens(range, { title: '$(run) Submit', command: 'colonyos.submit', arguments: [doc.uri] })];
+    const lenses = [
+      new vscode.CodeLens(range, { title: '$(run) Submit', command: 'colonyos.submit', arguments: [doc.uri] }),
+      new vscode.CodeLens(range, { title: '$(output) Submit & Follow', command: 'colonyos.submitAndFollow', arguments: [doc.uri] }),
+    ];
     const value = parsedValue(doc) as { channels?: unknown } | undefined;
     if (Array.isArray(value?.channels) && value.channels.length > 0) {
       lenses.push(

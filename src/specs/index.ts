@@ -1,5 +1,5 @@
 // Spec editing and submitting: diagnostics and context keys, CodeLenses, New Function Spec / New Workflow,
-// and the three submit commands.
+// and the submit commands.
 import * as vscode from 'vscode';
 import { registerCommand } from '../base/errors';
 import type { ConnectionService } from '../connection/types';
@@ -45,6 +45,7 @@ export function registerSpecs(context: vscode.ExtensionContext, services: SpecsS
   const deps = { output };
   registerCommand(context, 'colonyos.submit', (arg?: unknown) => submitter.submitCommand(arg), deps);
   registerCommand(context, 'colonyos.submitAndOpenChannel', (arg?: unknown) => submitter.submitAndOpenChannelCommand(arg), deps);
+  registerCommand(context, 'colonyos.submitAndFollow', (arg?: unknown) => submitter.submitAndFollowCommand(arg), deps);
   registerCommand(context, 'colonyos.submitWorkflow', (arg?: unknown) => submitter.submitWorkflowCommand(arg), deps);
   registerCommand(context, 'colonyos.newFuncSpec', () => createSpecFile('funcspec'), deps);
   registerCommand(context, 'colonyos.newWorkflow', () => createSpecFile('workflow'), deps);

@@ -22,6 +22,8 @@ import { errorMessage } from '../colonies/rpc';
 export interface SpecTreeHooks {
   revealProcess(processId: string): unknown;
   watchProcess?(processId: string): unknown;
+  /** Opens a terminal that follows the processes' logs (views/followCommands.ts followProcesses). */
+  followProcesses?(session: Session, processIds: readonly string[], intro: readonly string[], graphId?: string): { ended: Promise<number | undefined> };
 }
 
 export interface SpecPanelHooks {
@@ -157,7 +159,8 @@ export class SpecSubmitter {
     await this.openChannel(process.processid, spec.channels ?? []);
   }
 
-  async submitWorkflowCommand(arg?: unknown): Promise<ProcessGraph | undefined> {
+  /** Submits a workflow; returns the graph, or undefined if the user dismissed a prompt. */
+  private async submitWorkflow(arg: unknown) {
     const begun = await this.begin(arg, 'workflow');
     if (begun?.prepared.kind !== 'workflow') return undefined;
     const { doc, session, label, prepared } = begun;
@@ -167,6 +170,37 @@ export class SpecSubmitter {
     this.deps.output.info(`Submitted workflow ${label} to colony ${workflow.colonyname} as graph ${graph.processgraphid} with ${countOf(ids.length, 'process', 'processes')}`);
     for (const id of ids) void Promise.resolve(this.deps.tree?.watchProcess?.(id)).catch(() => undefined);
     this.offerWarningFixes(doc, prepared.warnings);
+    return { doc, session, label, workflow, graph, ids };
+  }
+
+  /**
+   * Submit & Follow: submits the spec or workflow and opens a terminal that follows its log (every member's, for a
+   * workflow) until it ends. Resolves with the terminal's exit status (views/followText.ts FollowExit).
+   */
+  async submitAndFollowCommand(arg?: unknown): Promise<number | undefined> {
+    const doc = await this.resolveDocument(arg, 'funcspec');
+    if (!doc) return undefined;
+    if (!this.deps.tree?.followProcesses) throw new UserFacingError('Following logs is not available.');
+    if (documentKind(doc) === 'workflow') {
+      const done = await this.submitWorkflow(doc.uri);
+      if (!done) return undefined;
+      const names = done.workflow.functionspecs.map((f) => f.nodename).join(', ');
+      const intro = [`Submitted workflow ${done.label} as graph ${done.graph.processgraphid}`, `${done.ids.length} processes: ${names}`];
+      return this.deps.tree.followProcesses(done.session, done.ids, intro, done.graph.processgraphid).ended;
+    }
+    const result = await this.submitFuncSpec(doc.uri);
+    if (!result) return undefined;
+    const { process, spec, session } = result;
+    const waiting = await this.executorWarning(session, spec);
+    const intro = [`Submitted ${fileLabel(doc)} as process ${process.processid}`, `${spec.funcname} on executor type ${spec.conditions.executortype}`];
+    if (waiting) intro.push(waiting);
+    return this.deps.tree.followProcesses(session, [process.processid], intro).ended;
+  }
+
+  async submitWorkflowCommand(arg?: unknown): Promise<ProcessGraph | undefined> {
+    const done = await this.submitWorkflow(arg);
+    if (!done) return undefined;
+    const { doc, label, workflow, graph, ids } = done;
     const saved = doc.isDirty ? ' (the unsaved editor content)' : '';
     const roots = graph.rootprocessids ?? [];
     const first = roots[0] ?? ids[0];

@@ -1,5 +1,5 @@
 // Starting points for "ColonyOS: New Function Spec" / "New Workflow": they run as is on the local colony
-// (executor type `echo` answers on the `chat` channel).
+// (executor type `echo` answers on the `chat` channel; `worker` runs workflow steps such as `echo` and `upper`).
 
 export const FUNCSPEC_TEMPLATE_NAME = 'chat.colonyos.json';
 export const WORKFLOW_TEMPLATE_NAME = 'pipeline.workflow.json';
@@ -28,15 +28,16 @@ export function workflowTemplate(): string {
     [
       {
         nodename: 'prepare',
-        funcname: 'prepare',
+        funcname: 'echo',
         args: ['hello'],
-        conditions: { executortype: 'echo', dependencies: [] },
+        conditions: { executortype: 'worker', dependencies: [] },
         maxexectime: -1,
       },
       {
+        // No args: the worker works on the step's inputs, the outputs of its parents.
         nodename: 'report',
-        funcname: 'report',
-        conditions: { executortype: 'echo', dependencies: ['prepare'] },
+        funcname: 'upper',
+        conditions: { executortype: 'worker', dependencies: ['prepare'] },
         maxexectime: -1,
       },
     ],

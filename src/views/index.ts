@@ -4,7 +4,7 @@ import { shortId } from '../base/format';
 import type { Process } from '../colonies/types';
 import { commandRegistrar, UserFacingError } from '../base/errors';
 import { registerProcessActions } from './processActions';
-import { storeConnection, type ConnectionService } from '../connection/types';
+import { storeConnection, type ConnectionService, type Session } from '../connection/types';
 import { identityKey } from '../connection/identity';
 import type { ColonyCatalog } from '../store/colonyCatalog';
 import { ConnectionProcesses, connectionKey, type ProcessStore } from '../store/processStore';
@@ -13,6 +13,8 @@ import { isTerminal } from '../colonies/client';
 import { describeFilters, hasFilters, normalizeFilters, type TreeFilters } from './filters';
 import { runFilterCommand } from './filterCommand';
 import { ProcessDocumentProvider, SCHEME } from './processDocuments';
+import { followProcesses, registerFollowCommands } from './followCommands';
+import { FollowTerminals, type FollowOutcome } from './followTerminal';
 import { ProcessRefreshManager, type RefreshHooks } from './processRefresh';
 import { ProcessTreeModel, type ModelSession } from './processTreeModel';
 import { ProcessTreeProvider } from './processTreeProvider';
@@ -45,6 +47,8 @@ export interface ProcessTree {
   watchProcess(processId: string): void;
   /** Resolves after a refresh that started after the call. */
   refresh(): Promise<void>;
+  /** Opens a terminal that follows processes' logs (Submit & Follow). */
+  followProcesses(session: Session, processIds: readonly string[], intro: readonly string[], graphId?: string): FollowOutcome;
 }
 
 /** The store key of the active connection, or undefined without one (synchronous, for store events). */
@@ -218,8 +222,13 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
     requestRefresh: () => manager.requestRefresh(),
   });
 
+  const terminals = new FollowTerminals(connection, store);
+  context.subscriptions.push(terminals);
+  registerFollowCommands(context, { output, connection, terminals, selectedProcessId });
+
   manager.requestRefresh();
   return {
+    followProcesses: (s, ids, intro, graphId) => followProcesses(terminals, s, ids, intro, graphId),
     model,
     provider,
     view,

@@ -14,13 +14,52 @@ export function formatLogLine(log: Log): string {
 }
 
 export interface LogsClient {
-  getLogs(colonyName: string, processId: string, count: number, prvkey: string, query?: { since?: bigint }, opts?: { signal?: AbortSignal }): Promise<Log[]>;
+  getLogs(
+    colonyName: string,
+    processId: string,
+    count: number,
+    prvkey: string,
+    query?: { since?: bigint; executorName?: string; latest?: boolean },
+    opts?: { signal?: AbortSignal },
+  ): Promise<Log[]>;
+}
+
+/** Whose log to read: one process's, or (with `executorName`) one executor's across its processes. */
+export interface LogSource {
+  colonyName: string;
+  processId: string;
+  executorName?: string;
 }
 
 /**
- * Collects the log of one process. `since` is the newest timestamp seen: an exact int64, since a rounded
- * value makes the server send the same lines again (docs/protocol.md P11).
+ * Reads the lines newer than `since`, at most `maxPages` pages of LOG_PAGE, and returns them with the new cursor.
+ * `since` is an exact int64: a rounded value makes the server send the same lines again (docs/protocol.md P11).
+ * `more` says the last page was full, so lines may be left for the next call.
  */
+export async function readLogsSince(
+  client: LogsClient,
+  source: LogSource,
+  since: bigint,
+  prvkey: string,
+  opts: { signal?: AbortSignal; maxPages?: number } = {},
+): Promise<{ logs: Log[]; since: bigint; more: boolean }> {
+  const logs: Log[] = [];
+  let more = false;
+  for (let page = 0; page < (opts.maxPages ?? 20); page++) {
+    const query = { since: since > 0n ? since : undefined, executorName: source.executorName };
+    const got = await client.getLogs(source.colonyName, source.processId, LOG_PAGE, prvkey, query, { signal: opts.signal });
+    const fresh = got.filter((l) => l.timestamp > since);
+    for (const l of fresh) {
+      logs.push(l);
+      if (l.timestamp > since) since = l.timestamp;
+    }
+    more = got.length >= LOG_PAGE && fresh.length > 0;
+    if (!more) break;
+  }
+  return { logs, since, more };
+}
+
+/** Collects the log of one process, as text lines. */
 export class LogCursor {
   private since = 0n;
   readonly lines: string[] = [];
@@ -31,16 +70,10 @@ export class LogCursor {
 
   /** Reads every line newer than the cursor; returns how many were added. */
   async pull(client: LogsClient, colonyName: string, processId: string, prvkey: string, signal?: AbortSignal): Promise<number> {
-    let added = 0;
-    for (let page = 0; page < 20; page++) {
-      const logs = await client.getLogs(colonyName, processId, LOG_PAGE, prvkey, this.since > 0n ? { since: this.since } : {}, { signal });
-      const fresh = logs.filter((l) => l.timestamp > this.since);
-      for (const l of fresh) this.lines.push(formatLogLine(l));
-      for (const l of fresh) if (l.timestamp > this.since) this.since = l.timestamp;
-      added += fresh.length;
-      if (logs.length < LOG_PAGE || fresh.length === 0) break;
-    }
-    return added;
+    const read = await readLogsSince(client, { colonyName, processId }, this.since, prvkey, { signal });
+    for (const l of read.logs) this.lines.push(formatLogLine(l));
+    this.since = read.since;
+    return read.logs.length;
   }
 }
 

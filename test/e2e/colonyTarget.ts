@@ -4,7 +4,7 @@
 // test process and the same sample processes the local colony submits for itself.
 import { ColoniesClient } from '../../src/colonies/index';
 import { submitSampleProcesses } from '../../src/connection/sampleProcesses';
-import { startEchoExecutor, startProgressExecutor } from '../../src/localcolony/executors/index';
+import { startEchoExecutor, startProgressExecutor, startWorkerExecutor } from '../../src/localcolony/executors/index';
 
 export interface RealServer {
   host: string;
@@ -36,6 +36,7 @@ export async function prepareRealServer(): Promise<RealServer> {
   const base = { host, port, tls, colonyName, colonyPrvKey, assignTimeoutSec: 2 };
   const echo = await startEchoExecutor(base);
   const progress = await startProgressExecutor(base);
+  const worker = await startWorkerExecutor(base);
   const client = new ColoniesClient({ host, port, tls });
   try {
     await submitSampleProcesses(client, colonyName, userPrvKey);
@@ -47,6 +48,7 @@ export async function prepareRealServer(): Promise<RealServer> {
     stop: async () => {
       await echo.stop();
       await progress.stop();
+      await worker.stop();
     },
   };
 }

@@ -4,3 +4,4 @@ export type { ExecutorFunction, ExecutorHandle, ExecutorOptions, ExecutorStopRes
 export { startEchoExecutor, echoReply, ECHO_EXECUTOR_TYPE, CHAT_CHANNEL } from './echo';
 export { startProgressExecutor, PROGRESS_EXECUTOR_TYPE, PROGRESS_CHANNEL, PROGRESS_OUTPUT } from './progress';
 export type { ProgressExecutorOptions } from './progress';
+export { startWorkerExecutor, WORKER_EXECUTOR_TYPE, WORKER_FUNCTIONS } from './worker';

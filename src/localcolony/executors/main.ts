@@ -1,4 +1,4 @@
-// CLI: `npm run executor -- echo|progress [--name <n>] [--type <executor type>] [--verbose]`, configured like
+// CLI: `npm run executor -- echo|progress|worker [--name <n>] [--type <executor type>] [--verbose]`, configured like
 // every ColonyOS tool:
 //   COLONIES_SERVER_HOST, COLONIES_SERVER_PORT (or COLONIES_SERVER_HTTP_PORT), COLONIES_TLS,
 //   COLONIES_COLONY_NAME, COLONIES_COLONY_PRVKEY (optional: register and approve this executor),
@@ -8,16 +8,17 @@
 // later submits do not wait for an executor that is gone. It says on stdout whether it did.
 
 import { optionsFromEnv } from './env';
-import { startEchoExecutor, startProgressExecutor, type ExecutorHandle, type ExecutorOptions } from './index';
+import { startEchoExecutor, startProgressExecutor, startWorkerExecutor, type ExecutorHandle, type ExecutorOptions } from './index';
 import { stopOnSignals } from '../signals';
 import { errorMessage } from '../../colonies/rpc';
 
-const USAGE = 'Usage: executor echo|progress [--name <executor name>] [--type <executor type>] [--verbose]';
+const USAGE = 'Usage: executor echo|progress|worker [--name <executor name>] [--type <executor type>] [--verbose]';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const kind = args[0];
-  if (kind !== 'echo' && kind !== 'progress') throw new Error(USAGE);
+  const starters = { echo: startEchoExecutor, progress: startProgressExecutor, worker: startWorkerExecutor } as const;
+  if (kind !== 'echo' && kind !== 'progress' && kind !== 'worker') throw new Error(USAGE);
   let executorName: string | undefined;
   let executorType: string | undefined;
   let verbose = false;
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     if (verbose || !/assigned process/.test(line)) process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   };
   const opts: ExecutorOptions = { ...optionsFromEnv(), executorName, executorType, log };
-  const handle: ExecutorHandle = kind === 'echo' ? await startEchoExecutor(opts) : await startProgressExecutor(opts);
+  const handle: ExecutorHandle = await starters[kind](opts);
   // The handlers first: whoever reads "running" may send SIGINT at once.
   stopOnSignals(handle.executorName, async () => {
     const result = await handle.stop();

@@ -90,7 +90,7 @@ suite('specs', function () {
     });
     assert.deepEqual(found, ['This file is 684 KB: ColonyOS checks spec files while you type only up to 512 KB. Submitting it still checks it in full.']);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
-    assert.deepEqual(lenses.map((l) => l.command?.command), ['colonyos.submit']);
+    assert.deepEqual(lenses.map((l) => l.command?.command), ['colonyos.submit', 'colonyos.submitAndFollow']);
   });
 
   test('CodeLenses above a spec and a workflow', async () => {
@@ -99,8 +99,8 @@ suite('specs', function () {
       const result = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
       return result.map((l) => l.command?.command).filter((c) => c?.startsWith('colonyos.'));
     };
-    assert.deepEqual(await lenses('chat.colonyos.json'), ['colonyos.submit', 'colonyos.submitAndOpenChannel']);
-    assert.deepEqual(await lenses('hello.workflow.json'), ['colonyos.submitWorkflow']);
+    assert.deepEqual(await lenses('chat.colonyos.json'), ['colonyos.submit', 'colonyos.submitAndFollow', 'colonyos.submitAndOpenChannel']);
+    assert.deepEqual(await lenses('hello.workflow.json'), ['colonyos.submitWorkflow', 'colonyos.submitAndFollow']);
   });
 
   test('maxexectime 0 is flagged in an untitled spec, and the quick fix sets it to -1', async () => {
@@ -151,6 +151,23 @@ suite('specs', function () {
     assert.ok(graph);
     assert.equal(graph.processids?.length, 2);
     assert.equal(graph.colonyname, 'dev');
+  });
+
+  test('Submit & Follow follows a workflow in a terminal to exit 0, and a failing spec to exit 1', async () => {
+    await vscode.commands.executeCommand('colonyos.startLocalColony');
+    const code = await vscode.commands.executeCommand<number | undefined>('colonyos.submitAndFollow', workspaceFile('hello.workflow.json'));
+    assert.equal(code, 0);
+    const terminal = vscode.window.terminals.find((t) => t.name.startsWith('Follow workflow '));
+    assert.ok(terminal, vscode.window.terminals.map((t) => t.name).join(', '));
+    terminal.sendText('x', false); // any key closes a finished follow, with its exit status
+    const status = await eventually('the terminal to close', () => terminal.exitStatus);
+    assert.equal(status.code, 0);
+
+    const uri = workspaceFile('fails.colonyos.json');
+    created.push(uri);
+    const spec = { funcname: 'fail', args: ['broken on purpose'], conditions: { executortype: 'worker' }, maxexectime: -1 };
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(spec, null, 2)));
+    assert.equal(await vscode.commands.executeCommand<number | undefined>('colonyos.submitAndFollow', uri), 1);
   });
 
   test('Submit & Open Channel waits for the echo executor and opens the chat panel', async () => {
