@@ -22,7 +22,7 @@ export function activate(context: vscode.ExtensionContext) {
   connection.processStore = processes;
   stopLocalColony = () => localColony.stop();
   const tree = registerProcessTree(context, { output, connection, processes, catalog });
-  const panels = registerChannelPanels(context, { output, connection, processes });
+  const panels = registerChannelPanels(context, { output, connection, processes, catalog });
   const specs = registerSpecs(context, { output, connection, tree, panels, processes, catalog });
   output.info('ColonyOS extension activated');
   // Returned for the extension-host tests.

@@ -9,6 +9,7 @@ import { SpecCodeLensProvider } from './codeLens';
 import { SpecDiagnostics } from './diagnostics';
 import { createSpecFile } from './newFile';
 import { SpecSubmitter, type SpecPanelHooks, type SpecTreeHooks } from './submit';
+import { SpecWaitHints } from './waitHint';
 
 export interface SpecsServices {
   output: vscode.LogOutputChannel;
@@ -34,6 +35,8 @@ export function registerSpecs(context: vscode.ExtensionContext, services: SpecsS
     lenses,
     vscode.languages.registerCodeLensProvider([{ language: 'json' }, { language: 'jsonc' }], lenses),
   );
+  // "Why would it wait?" before submit: a hint on conditions from the colony catalog (waitHint.ts).
+  if (services.catalog) context.subscriptions.push(new SpecWaitHints(services.connection, services.catalog));
   const submitter = new SpecSubmitter({ ...services, diagnostics });
   const deps = { output };
   registerCommand(context, 'colonyos.submit', (arg?: unknown) => submitter.submitCommand(arg), deps);

@@ -10,7 +10,7 @@
 // not asked for work for the stale limit (10 min by default) is marked unregistered by the server's cleanup.
 import { spanText } from '../base/format';
 import { parseTime } from '../colonies/time';
-import { ExecutorState, ProcessState, type Conditions, type Executor, type Process } from '../colonies/types';
+import { ExecutorState, ProcessState, type Executor, type Process } from '../colonies/types';
 import type { CatalogSnapshot } from './colonyCatalog';
 
 /** The server's default COLONIES_STALE_EXECUTOR_DURATION (600 s). */
@@ -59,7 +59,7 @@ export interface WaitOptions {
 
 /** The process fields the explanation reads. */
 export type WaitingProcess = Pick<Process, 'processid' | 'state' | 'submissiontime' | 'waitdeadline' | 'waitforparents' | 'parents'> & {
-  spec: Pick<Process['spec'], 'maxwaittime'> & { conditions: Partial<Conditions> };
+  spec: Pick<Process['spec'], 'maxwaittime'> & { conditions: unknown };
 };
 
 /** Why a waiting process has not been assigned, as far as the snapshot tells. */
@@ -69,7 +69,7 @@ export function whyWaiting(p: WaitingProcess, snapshot: CatalogSnapshot, now: nu
     const ids = (p.parents ?? []).map((id) => clean(id).slice(0, 8));
     return reason('parents', `It waits for its parent processes (${list(ids)}) to finish successfully, as workflows do.`, 'wait', false);
   }
-  const base = assess(p.spec.conditions ?? {}, snapshot, now, opts, p.processid);
+  const base = assess(p.spec?.conditions, snapshot, now, opts, p.processid);
   return withDeadline(base, p, now);
 }
 
@@ -77,18 +77,52 @@ export function whyWaiting(p: WaitingProcess, snapshot: CatalogSnapshot, now: nu
  * For a spec before submit: the reason when the snapshot says nothing could run it (no executor of the type, wrong
  * names, none approved, wrong location, a resource ceiling), else undefined. Busy or silent executors are not hints.
  */
-export function whyNotRunnable(conditions: Partial<Conditions>, snapshot: CatalogSnapshot, now: number): WaitReason | undefined {
+export function whyNotRunnable(conditions: unknown, snapshot: CatalogSnapshot, now: number): WaitReason | undefined {
   const r = assess(conditions, snapshot, now, {}, undefined);
   return HARD.has(r.code) ? r : undefined;
 }
 
 const HARD = new Set<WaitCode>(['no-type', 'names-missing', 'names-other-type', 'not-approved', 'location', 'ceiling']);
 
-function assess(c: Partial<Conditions>, snapshot: CatalogSnapshot, now: number, opts: WaitOptions, selfId: string | undefined): WaitReason {
-  const type = c.executortype ?? '';
+/** The conditions as the comparison reads them, whatever a spec file or server sent (wrong types read as unset). */
+interface Wanted {
+  executortype: string;
+  names: string[];
+  locationname: string;
+  cpu: string;
+  mem: string;
+  nodes: number;
+  processes: number;
+  processespernode: number;
+  gpu: { name: string; count: number };
+}
+
+function wanted(raw: unknown): Wanted {
+  const c = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const gpu = (c.gpu && typeof c.gpu === 'object' ? c.gpu : {}) as Record<string, unknown>;
+  const names = Array.isArray(c.executornames) ? c.executornames.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+  return {
+    executortype: str(c.executortype),
+    // `["*"]` reads back as empty (any executor).
+    names: names.length === 1 && names[0] === '*' ? [] : names,
+    locationname: str(c.locationname),
+    cpu: str(c.cpu),
+    mem: str(c.mem),
+    nodes: num(c.nodes),
+    processes: num(c.processes),
+    processespernode: num(c.processespernode),
+    gpu: { name: str(gpu.name), count: num(gpu.count) },
+  };
+}
+
+function assess(raw: unknown, snapshot: CatalogSnapshot, now: number, opts: WaitOptions, selfId: string | undefined): WaitReason {
+  const c = wanted(raw);
+  const type = c.executortype;
   const all = snapshot.executors;
   const ofType = all.filter((e) => e.executortype === type);
-  const names = targetNames(c.executornames);
+  const names = c.names;
   const t = `type "${clean(type)}"`;
   if (ofType.length === 0) {
     const named = all.filter((e) => names.includes(e.executorname));
@@ -125,7 +159,7 @@ function assess(c: Partial<Conditions>, snapshot: CatalogSnapshot, now: number, 
     return reason('not-approved', `No executor of ${t}${scope} is approved: ${parts.join(', and ')}.`, pending.length ? 'approve' : 'start-executor', true, [...pending, ...gone]);
   }
 
-  const loc = c.locationname ?? '';
+  const loc = c.locationname;
   const located = loc ? approved.filter((e) => (e.locationname ?? '').toLowerCase() === loc.toLowerCase()) : approved;
   if (located.length === 0) {
     const where = [...new Set(approved.map((e) => clean(e.locationname ?? '')).filter(Boolean))].map((l) => `"${l}"`);
@@ -134,7 +168,7 @@ function assess(c: Partial<Conditions>, snapshot: CatalogSnapshot, now: number, 
   }
 
   for (const field of ['nodes', 'processes', 'processespernode'] as const) {
-    const v = Number(c[field] ?? 0);
+    const v = c[field];
     if (v > RESOURCE_CEILING) {
       return reason('ceiling', `conditions.${field} is ${v}, above the ${RESOURCE_CEILING} the server ever assigns, so no executor will take it; lower it to ${RESOURCE_CEILING} or less.`, 'edit-conditions', true);
     }
@@ -166,7 +200,7 @@ function assess(c: Partial<Conditions>, snapshot: CatalogSnapshot, now: number, 
   const cpu = c.cpu && c.cpu !== '0m' ? c.cpu : '';
   const mem = c.mem && c.mem !== '0Mi' ? c.mem : '';
   if (cpu || mem) notes.push(`unless it asks with less than ${[cpu && `${clean(cpu)} CPU`, mem && `${clean(mem)} memory`].filter(Boolean).join(' or ')} free`);
-  if (c.gpu && (c.gpu.count > 0 || c.gpu.name)) notes.push('the server does not check gpu');
+  if (c.gpu.count > 0 || c.gpu.name) notes.push('the server does not check gpu');
   const note = notes.length ? ` (${notes.join('; ')})` : '';
   return reason('ready', `An executor of ${t} (${list(fresh.map((e) => quote(e.executorname)))}) can take it${note}; it is waiting for one to ask for work (executors poll).`, 'none', false, fresh);
 }
@@ -191,12 +225,6 @@ function withDeadline(r: WaitReason, p: WaitingProcess, now: number): WaitReason
   return r;
 }
 
-/** executornames as the server matches them: `["*"]` reads back as empty (any executor). */
-function targetNames(names: readonly string[] | null | undefined): string[] {
-  const n = (names ?? []).filter((x) => typeof x === 'string' && x !== '');
-  return n.length === 1 && n[0] === '*' ? [] : n;
-}
-
 function stateName(e: Executor): string {
   return `${quote(e.executorname)} (${e.state === ExecutorState.REJECTED ? 'rejected' : 'pending'})`;
 }
@@ -207,7 +235,6 @@ function reason(code: WaitCode, sentence: string, fix: WaitFix, blocking: boolea
 
 /** Server text is hostile: no control characters or line breaks, and bounded. */
 function clean(s: string): string {
-  // eslint-disable-next-line no-control-regex
   const t = String(s ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
   return t.length > MAX_NAME ? `${t.slice(0, MAX_NAME)}…` : t;
 }
