@@ -251,3 +251,19 @@ function list(items: readonly string[]): string {
 function fit(s: string): string {
   return s.length > MAX_SENTENCE ? `${s.slice(0, MAX_SENTENCE - 1)}…` : s;
 }
+
+/** A process of yours waiting this long with nothing able to run it gets one notification. */
+export const LONG_WAIT_MS = 60_000;
+
+/**
+ * The one notification for a long wait with no matching executor, or undefined: only when the reason blocks for
+ * good until someone acts (not while candidates are busy, not for workflow children) and the process has waited
+ * at least `minWaitMs`.
+ */
+export function longWaitText(p: WaitingProcess & { spec: { funcname?: string } }, reason: WaitReason, now: number, minWaitMs = LONG_WAIT_MS): string | undefined {
+  if (!reason.blocking || reason.code === 'busy' || reason.code === 'parents') return undefined;
+  const submitted = parseTime(p.submissiontime)?.getTime();
+  if (submitted === undefined || now - submitted < minWaitMs) return undefined;
+  const name = p.spec.funcname ? ` (${clean(p.spec.funcname)})` : '';
+  return fit(`Process ${clean(p.processid).slice(0, 12)}${name} has waited ${spanText(now - submitted)}: ${reason.sentence}`);
+}

@@ -6,11 +6,12 @@ import { commandRegistrar, UserFacingError } from '../base/errors';
 import { shortId } from '../base/format';
 import { ProcessState, PROCESS_STATE_NAMES, type Process } from '../colonies/types';
 import { catalogConnection, type ConnectionService, type Session } from '../connection/types';
-import type { ColonyCatalog } from '../store/colonyCatalog';
-import { whyWaiting, type WaitReason } from '../store/whyWaiting';
+import type { CatalogSnapshot, ColonyCatalog } from '../store/colonyCatalog';
+import { longWaitText, whyWaiting, type WaitReason } from '../store/whyWaiting';
 import type { ProcessTreeModel } from './processTreeModel';
 import type { ProcessTreeProvider } from './processTreeProvider';
 import type { ProcessRefreshManager } from './processRefresh';
+import { isMine } from './stateMapping';
 import { processIdOf } from './treeNodes';
 
 /** The command reads the catalog again when its snapshot is older than this. */
@@ -18,6 +19,8 @@ const COMMAND_MAX_AGE_MS = 10_000;
 /** While the Waiting group is open, the tree's refreshes keep the catalog at most this old (tooltips read it). */
 const TREE_MAX_AGE_MS = 30_000;
 const ID_RE = /^[0-9a-f]{64}$/i;
+/** Processes already notified about, remembered per session (the oldest forgotten beyond this). */
+const MAX_NOTIFIED = 500;
 
 export interface WhyWaitingDeps {
   output: vscode.LogOutputChannel;
@@ -47,9 +50,30 @@ export function registerWhyWaiting(context: vscode.ExtensionContext, deps: WhyWa
       (err: unknown) => deps.output.debug(`Why is it waiting: no catalog refresh: ${String(err)}`),
     );
   };
+  // One notification per process of yours that has waited long with nothing able to run it (longWaitText).
+  const notified = new Set<string>();
+  const notifyLongWaits = (snapshot: CatalogSnapshot): void => {
+    const now = Date.now();
+    for (const p of model.group(ProcessState.WAITING).processes) {
+      if (notified.has(p.processid) || !isMine(p, model.myId)) continue;
+      const text = longWaitText(p, whyWaiting(p, snapshot, now), now);
+      if (!text) continue;
+      if (notified.size >= MAX_NOTIFIED) notified.delete(notified.values().next().value as string);
+      notified.add(p.processid);
+      void vscode.window.showInformationMessage(text, 'Show Details').then(async (choice) => {
+        if (choice) await vscode.commands.executeCommand('colonyos.showDetails', p.processid);
+      });
+    }
+  };
   context.subscriptions.push(
     catalog.onDidChange((key) => {
-      if (key === deps.activeKey() && model.group(ProcessState.WAITING).processes.length > 0) provider.refresh();
+      if (key !== deps.activeKey() || model.group(ProcessState.WAITING).processes.length === 0) return;
+      provider.refresh();
+      const snapshot = catalog.get(key).snapshot;
+      if (snapshot && !snapshot.restored) notifyLongWaits(snapshot);
+    }),
+    connection.onDidChange((change) => {
+      if (change.profile || change.client) notified.clear();
     }),
   );
 

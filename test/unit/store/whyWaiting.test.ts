@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { ExecutorState, ProcessState, type Conditions, type Executor, type Process } from '../../../src/colonies/types';
 import type { CatalogSnapshot } from '../../../src/store/colonyCatalog';
-import { MAX_SENTENCE, whyNotRunnable, whyWaiting } from '../../../src/store/whyWaiting';
+import { longWaitText, MAX_SENTENCE, whyNotRunnable, whyWaiting } from '../../../src/store/whyWaiting';
 import { makeProcess } from '../views/fixtures';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
@@ -32,7 +32,7 @@ function snap(executors: Executor[], running: Record<string, string[]> = {}): Ca
 
 function waiting(c: Partial<Conditions> = {}, over: Partial<Process> = {}): Process {
   const p = makeProcess({ id: 'f'.repeat(64), executortype: 'echo', ...over });
-  return { ...p, submissiontime: ago(10_000), spec: { ...p.spec, ...over.spec, conditions: { ...p.spec.conditions, ...c } } };
+  return { ...p, submissiontime: over.submissiontime ?? ago(10_000), spec: { ...p.spec, ...over.spec, conditions: { ...p.spec.conditions, ...c } } };
 }
 
 describe('whyWaiting', () => {
@@ -176,5 +176,16 @@ describe('whyWaiting', () => {
     assert.equal(whyNotRunnable(c, snap([ex('a', { lastheardfromtime: ago(3_600_000) })]), NOW), undefined);
     assert.equal(whyNotRunnable(c, snap([ex('a')], { [ex('a').executorid]: ['x'] }), NOW), undefined);
     assert.equal(whyNotRunnable({ ...c, locationname: 'moon' }, snap([ex('a')]), NOW)?.code, 'location');
+  });
+
+  it('longWaitText: one notice for a long wait that nothing will end on its own', () => {
+    const p = waiting({ executortype: 'gpu' }, { submissiontime: ago(5 * 60_000) });
+    const r = whyWaiting(p, snap([ex('a')]), NOW);
+    assert.match(longWaitText(p, r, NOW) ?? '', /^Process ffffffffffff \(echo\) has waited 5 min: No executor of type "gpu"/);
+    assert.equal(longWaitText(p, r, NOW, 10 * 60_000), undefined, 'not long enough yet');
+    const busy = ex('a');
+    const q = waiting({}, { submissiontime: ago(5 * 60_000) });
+    assert.equal(longWaitText(q, whyWaiting(q, snap([busy], { [busy.executorid]: ['1'.repeat(64)] }), NOW), NOW), undefined, 'busy ends on its own');
+    assert.equal(longWaitText(q, whyWaiting(q, snap([busy]), NOW), NOW), undefined, 'nothing blocks');
   });
 });
