@@ -33,7 +33,7 @@ export function activate(context: vscode.ExtensionContext) {
   const notifications = registerProcessNotifications(connection, processes);
   context.subscriptions.push(notifications);
   const executors = registerExecutorsView(context, { output, connection, catalog });
-  const panels = registerChannelPanels(context, { output, connection, processes });
+  const panels = registerChannelPanels(context, { output, connection, processes, catalog });
   const specs = registerSpecs(context, { output, connection, tree, panels, processes, catalog });
   registerWalkthrough(context, output);
   output.info('ColonyOS extension activated');

@@ -21,7 +21,9 @@ function statusText(s: StatusView): string {
     case 'live':
       return 'Live';
     case 'waiting':
-      return 'Waiting for an executor: messages you send are queued; the executor reads the channel history when it starts.';
+      return s.why
+        ? `Waiting: ${s.why} Messages you send are queued; the executor reads the channel history when it starts.`
+        : 'Waiting for an executor: messages you send are queued; the executor reads the channel history when it starts.';
     case 'reconnecting':
       return `Reconnecting (attempt ${s.attempt})${s.reason ? `: ${s.reason}` : ''}`;
     case 'finished':

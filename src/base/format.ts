@@ -74,3 +74,14 @@ export function escapeMarkdown(text: string): string {
 export function countOf(count: number, one: string, many = `${one}s`, digits: (n: number) => string = String): string {
   return `${digits(count)} ${count === 1 ? one : many}`;
 }
+
+/** A span of time in words, rounded down: "12 s", "5 min", "3 h", "2 d" (negative spans read as 0 s). */
+export function spanText(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h`;
+  return `${Math.floor(h / 24)} d`;
+}

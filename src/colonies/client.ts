@@ -8,6 +8,12 @@ import { toChannelEntries } from './entries';
 import { isTerminal, normalizeLog, normalizeProcess } from './normalize';
 import { subscribeChannelEntries, subscribeProcessState } from './subscriptions';
 import { channelAppendMessage, readAllPages } from './channels';
+
+/** What an executor offers when it asks for work (assignprocessmsg); empty means no limit. */
+export interface AssignOffer {
+  availablecpu?: string;
+  availablemem?: string;
+}
 import type {
   ChannelAppendOptions,
   ChannelReadAllOptions,
@@ -173,13 +179,15 @@ export class ColoniesClient extends ClientCore {
   }
 
   /**
-   * Long-polls for a process to run. Rejects with ColoniesError 404 `No process available for assignment`
+   * Long-polls for a process to run. `availablecpu` ("2000m") and `availablemem` ("4Gi") limit which processes the
+   * server may hand out (their conditions' cpu and mem must fit); empty means no limit. Rejects with ColoniesError 404 `No process available for assignment`
    * when none arrived in time. The call's own timeout is the requested seconds plus a margin.
    */
-  async assign(colonyName: string, timeoutSeconds: number, prvkey: string, opts: CallOptions = {}): Promise<Process> {
+  async assign(colonyName: string, timeoutSeconds: number, prvkey: string, opts: CallOptions & AssignOffer = {}): Promise<Process> {
     const timeoutMs = opts.timeoutMs ?? Math.max(0, timeoutSeconds) * 1000 + this.assignMarginMs;
-    const msg = { colonyname: colonyName, timeout: timeoutSeconds, availablecpu: '', availablemem: '' };
-    return normalizeProcess(await this.rpcValue('assignprocessmsg', msg, prvkey, { ...opts, timeoutMs }));
+    const { availablecpu = '', availablemem = '', ...callOpts } = opts;
+    const msg = { colonyname: colonyName, timeout: timeoutSeconds, availablecpu, availablemem };
+    return normalizeProcess(await this.rpcValue('assignprocessmsg', msg, prvkey, { ...callOpts, timeoutMs }));
   }
 
   close(processId: string, output: unknown[], prvkey: string, opts?: CallOptions): Promise<void> {

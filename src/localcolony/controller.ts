@@ -5,6 +5,7 @@ import { ChannelRouter } from './channels';
 import { SECOND_NS, formatNs, newId, nowNs } from './clock';
 import { badRequest, internal, notFound, RpcError } from './errors';
 import { EventHub } from './events';
+import { fitsOffer, type Offer } from './resources';
 import type { GoStruct } from './gojson';
 import { ColonyState, durationSeconds, envAttributes, processJson, processSnapshot, recordFunctionRun, settleAttributes } from './state';
 import type { ExecutorRec, GraphRec, ProcessRec } from './state';
@@ -69,19 +70,25 @@ export class Controller {
     return p;
   }
 
-  private matches(p: ProcessRec, colonyName: string, executor: ExecutorRec): boolean {
+  /**
+   * The server's candidate query (README "Why is it waiting?"): type equal, executornames empty (or `["*"]`, as the
+   * default distributed assign reads it) or naming the executor, location empty or equal ignoring case, resources
+   * within the offer and the 127 ceiling. gpu, storage, walltime and the function registry are not compared.
+   */
+  private matches(p: ProcessRec, colonyName: string, executor: ExecutorRec, offer: Offer): boolean {
     const c = p.spec.conditions;
     if (p.state !== ProcessState.WAITING || p.isassigned || p.waitforparents) return false;
     if (c.colonyname !== colonyName || c.executortype !== executor.executortype) return false;
-    if (c.locationname && c.locationname !== executor.locationname) return false;
+    if (c.locationname && String(c.locationname).toLowerCase() !== String(executor.locationname ?? '').toLowerCase()) return false;
+    if (!fitsOffer(c, offer)) return false;
     const names: string[] | null = c.executornames;
     return !names || names.length === 0 || (names.length === 1 && names[0] === '*') || names.includes(executor.executorname);
   }
 
-  select(colonyName: string, executor: ExecutorRec): ProcessRec | undefined {
+  select(colonyName: string, executor: ExecutorRec, offer: Offer = {}): ProcessRec | undefined {
     let best: ProcessRec | undefined;
     for (const p of this.state.processes.values()) {
-      if (this.matches(p, colonyName, executor) && (!best || p.prioritytime < best.prioritytime)) best = p;
+      if (this.matches(p, colonyName, executor, offer) && (!best || p.prioritytime < best.prioritytime)) best = p;
     }
     return best;
   }
@@ -142,7 +149,7 @@ export class Controller {
    * The assign loop: timeout > 0 long-polls (404 after the timeout), timeout < 0 tries once. `abort` fires when the
    * timeout elapses or the client goes away.
    */
-  async assign(executor: ExecutorRec, colonyName: string, timeoutSec: number, clientGone: AbortSignal): Promise<Record<string, unknown>> {
+  async assign(executor: ExecutorRec, colonyName: string, timeoutSec: number, clientGone: AbortSignal, offer: Offer = {}): Promise<Record<string, unknown>> {
     const ctl = new AbortController();
     const onGone = (): void => ctl.abort();
     clientGone.addEventListener('abort', onGone, { once: true });
@@ -158,7 +165,7 @@ export class Controller {
           }
           throw new RpcError(503, 'No processes available: colony assignments are paused');
         }
-        const p = this.select(colonyName, executor);
+        const p = this.select(colonyName, executor, offer);
         if (p) return this.assignTo(p, executor.executorid);
         if (timeoutSec > 0 && !ctl.signal.aborted) {
           await this.waitForProcess(executor, ctl.signal);

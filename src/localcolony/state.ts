@@ -5,6 +5,7 @@ import { sha3Hex } from '../colonies/crypto';
 import { GO_ZERO_TIME } from '../colonies/time';
 import { formatNs } from './clock';
 import type { GoStruct } from './gojson';
+import { cpuText, memText } from './resources';
 
 /** An executor as stored: optional Go fields always present, nested objects as decoded. */
 export interface ExecutorRec extends Omit<Executor, 'locationname' | 'capabilities' | 'allocations' | 'blueprintid' | 'blueprintgen'> {
@@ -243,12 +244,12 @@ function specJson(spec: GoStruct, env: Record<string, string>): Record<string, u
   Object.assign(conditions, {
     dependencies: c.dependencies ?? [],
     nodes: c.nodes,
-    cpu: c.cpu || '0m',
+    cpu: cpuText(c.cpu),
     processes: c.processes,
     processespernode: c.processespernode,
-    mem: c.mem || '0Mi',
-    storage: c.storage || '0Mi',
-    gpu: { name: c.gpu.name, mem: c.gpu.mem || '0Mi', count: c.gpu.count, nodecount: 0 },
+    mem: memText(c.mem),
+    storage: memText(c.storage),
+    gpu: { name: c.gpu.name, mem: memText(c.gpu.mem), count: c.gpu.count, nodecount: 0 },
     walltime: c.walltime,
   });
   const out: Record<string, unknown> = {

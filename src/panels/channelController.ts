@@ -365,6 +365,11 @@ export class ChannelController {
     this.opts.post({ type: 'dropped', count: this.writer.dropped, text: droppedNotice(this.writer.dropped, this.limits) });
   }
 
+  /** Posts the status again if it changed (the waiting sentence follows the colony catalog, not this controller). */
+  refreshStatus(): void {
+    this.postStatus();
+  }
+
   private postStatus(): void {
     if (this.disposed) return;
     const view = this.view;
@@ -383,6 +388,7 @@ export class ChannelController {
       offlineReason: this.offlineReason,
       streamStatus: this.streamStatus,
       myId: this.rows.parties.myId,
+      waitReason: this.process?.state === ProcessState.WAITING ? this.opts.whyWaiting?.(this.process) : undefined,
     };
   }
 }

@@ -6,7 +6,9 @@ import * as vscode from 'vscode';
 import { runReported } from '../base/errors';
 import { Disposable } from '../base/disposable';
 import type { ConnectionService } from '../connection/types';
+import type { ColonyCatalog } from '../store/colonyCatalog';
 import type { ProcessStore } from '../store/processStore';
+import { followWaitReason, panelWaitReason } from './panelWaitReason';
 import { PanelConnection } from './panelConnection';
 import { ChannelController } from './channelController';
 import { makeNonce, renderChatHtml } from './chatHtml';
@@ -26,6 +28,8 @@ export interface ChannelPanelDeps {
   store: TranscriptStore;
   /** What one channel keeps (from the colonyos.transcripts.* settings). */
   limits: () => ChannelLimits;
+  /** The colony catalog: the waiting status says why the process waits. */
+  catalog?: ColonyCatalog;
 }
 
 export function panelTitle(info: Pick<PanelInfo, 'channel' | 'funcname' | 'processId'>): string {
@@ -70,6 +74,7 @@ export class ChannelPanel extends Disposable implements vscode.Disposable {
       },
       log: deps.output,
       limits: deps.limits,
+      whyWaiting: (p) => (deps.catalog ? panelWaitReason(deps.catalog, this.connection?.held, p) : undefined),
       onInfoChanged: (info) => {
         if (!this.isDisposed) panel.title = panelTitle(info);
       },
@@ -89,6 +94,14 @@ export class ChannelPanel extends Disposable implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
     ];
     this.connection = new PanelConnection(deps.connection, this.controller, deps.processes, identity);
+    if (deps.catalog) {
+      const waitingPanel = {
+        held: () => this.connection.held,
+        waiting: () => this.controller.view.status.kind === 'waiting',
+        refreshStatus: () => this.controller.refreshStatus(),
+      };
+      listeners.push(followWaitReason(waitingPanel, deps.catalog));
+    }
     // Disposed newest first: the controller, the listeners, the connection, the panel; then dispose() fires onDidDispose.
     this.registerAll(panel, this.connection, ...listeners, this.controller);
   }

@@ -1,6 +1,7 @@
 // What a channel controller (channelController.ts) is given: its channel, file and webview, and for each connect the
 // client, key and process store of the panel's own connection.
 import type { ColoniesClient } from '../colonies/client';
+import type { Process } from '../colonies/types';
 import type { ConnectionProcesses } from '../store/processStore';
 import type { HostMessage, PanelInfo } from './protocol';
 import type { TranscriptFile } from './transcriptFile';
@@ -36,4 +37,6 @@ export interface ChannelControllerOptions {
   onSent?: (kind: 'data' | 'end' | 'error') => void;
   /** What this channel keeps (read as entries arrive, so a settings change applies to the next ones). */
   limits?: () => ChannelLimits;
+  /** Why the process waits, in one sentence (src/store/whyWaiting.ts), shown in the waiting status; synchronous. */
+  whyWaiting?: (p: Process) => string | undefined;
 }

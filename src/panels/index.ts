@@ -4,6 +4,7 @@ import type { ChannelController } from './channelController';
 import { registerCommand, UserFacingError } from '../base/errors';
 import type { ConnectionService } from '../connection/types';
 import { identityKey } from '../connection/identity';
+import type { ColonyCatalog } from '../store/colonyCatalog';
 import type { ProcessStore } from '../store/processStore';
 import { CHANNEL_VIEW_TYPE, ChannelPanel, panelTitle, mediaRoot } from './channelPanel';
 import { parsePersistedState } from './protocol';
@@ -62,6 +63,8 @@ export interface ChannelPanelServices {
   output: vscode.LogOutputChannel;
   connection: ConnectionService;
   processes: ProcessStore;
+  /** The colony catalog, for the waiting status's "why is it waiting" sentence. */
+  catalog?: ColonyCatalog;
 }
 
 /** Accepts (processId, channel) or a tree node carrying them, whatever its exact field names. */
@@ -79,14 +82,14 @@ export function channelTarget(args: unknown[]): { processId: string; channel: st
 }
 
 export function registerChannelPanels(context: vscode.ExtensionContext, services: ChannelPanelServices): ChannelPanels {
-  const { output, connection, processes } = services;
+  const { output, connection, processes, catalog } = services;
   const storageRoot = context.storageUri ?? context.globalStorageUri;
   const store = new TranscriptStore(storageRoot.fsPath);
   // Transcripts of windows with no folder open, cleared too by Clear Saved Transcripts.
   const globalStore = context.storageUri ? new TranscriptStore(context.globalStorageUri.fsPath) : undefined;
   const panels = new Map<string, ChannelPanel>();
   let active: ChannelPanel | undefined;
-  const deps = { extensionUri: context.extensionUri, output, connection, processes, store, limits: () => channelLimits(transcriptSettings()) };
+  const deps = { extensionUri: context.extensionUri, output, connection, processes, catalog, store, limits: () => channelLimits(transcriptSettings()) };
 
   let pruning: Promise<void> | undefined;
   const prune = (): Promise<void> =>

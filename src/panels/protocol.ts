@@ -65,7 +65,8 @@ export const MAX_MESSAGE_CHARS = 1024 * 1024;
 export type StatusView =
   | { kind: 'connecting' }
   | { kind: 'live' }
-  | { kind: 'waiting' }
+  /** `why`: one sentence from the colony catalog (plain text, server names in it). */
+  | { kind: 'waiting'; why?: string }
   | { kind: 'reconnecting'; attempt: number; reason: string }
   | { kind: 'finished'; state: string }
   | { kind: 'offline'; reason: string }

@@ -19,6 +19,8 @@ export interface PanelState {
   offlineReason: string | undefined;
   streamStatus: StreamStatus;
   myId: string;
+  /** Why a waiting process waits (src/store/whyWaiting.ts), when the colony catalog says. */
+  waitReason?: string;
 }
 
 function finalStateName(s: PanelState): string {
@@ -39,7 +41,8 @@ export function statusView(s: PanelState): StatusView {
     case 'connecting':
       return { kind: 'connecting' };
     default:
-      return s.process?.state === ProcessState.WAITING ? { kind: 'waiting' } : { kind: 'live' };
+      if (s.process?.state !== ProcessState.WAITING) return { kind: 'live' };
+      return s.waitReason ? { kind: 'waiting', why: s.waitReason } : { kind: 'waiting' };
   }
 }
 

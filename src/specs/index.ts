@@ -10,6 +10,7 @@ import { SpecCodeLensProvider } from './codeLens';
 import { SpecDiagnostics } from './diagnostics';
 import { createSpecFile } from './newFile';
 import { SpecSubmitter, type SpecPanelHooks, type SpecTreeHooks } from './submit';
+import { SpecWaitHints } from './waitHint';
 
 export interface SpecsServices {
   output: vscode.LogOutputChannel;
@@ -41,6 +42,8 @@ export function registerSpecs(context: vscode.ExtensionContext, services: SpecsS
     ? new SpecCatalogFeatures({ connection: services.connection, catalog: services.catalog, memento: context.globalState, output })
     : undefined;
   if (catalog) context.subscriptions.push(catalog);
+  // "Why would it wait?" before submit: a hint on conditions from the colony catalog (waitHint.ts).
+  if (services.catalog) context.subscriptions.push(new SpecWaitHints(services.connection, services.catalog));
   const submitter = new SpecSubmitter({ ...services, diagnostics });
   const deps = { output };
   registerCommand(context, 'colonyos.submit', (arg?: unknown) => submitter.submitCommand(arg), deps);

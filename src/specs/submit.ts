@@ -255,7 +255,7 @@ export class SpecSubmitter {
   private async executorWarning(session: Session, spec: FunctionSpec): Promise<string | undefined> {
     try {
       const executors = await session.client.getExecutors(spec.conditions.colonyname, session.prvkey, { timeoutMs: EXECUTOR_CHECK_TIMEOUT_MS });
-      return missingExecutorText(spec.conditions.executortype, spec.conditions.colonyname, executors ?? [], spec.maxwaittime);
+      return missingExecutorText(spec.conditions, executors ?? [], spec.maxwaittime);
     } catch (err) {
       // Only a hint: listing executors may be refused to this key; the submit itself succeeded.
       this.deps.output.debug(`Could not list executors: ${errorMessage(err)}`);

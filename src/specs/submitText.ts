@@ -1,7 +1,7 @@
 // Wording for submit results and server refusals. Pure, so the messages are unit-tested.
 import type { Executor } from '../colonies/types';
-import { ExecutorState } from '../colonies/types';
 import { countOf } from '../base/format';
+import { whyNotRunnable } from '../store/whyWaiting';
 import { formatIssue, type SpecIssue } from './issues';
 
 /** What to do about a server error on submit, keyed by the server's own words (docs/protocol.md §4.5, §4.8). */
@@ -35,14 +35,13 @@ export function validationFailureText(fileLabel: string, issues: readonly SpecIs
 }
 
 /**
- * A warning when no approved executor of the spec's type is registered: the server accepts the process and it
- * simply waits, which looks like a hang otherwise.
+ * A warning when nothing in the colony could run the spec (src/store/whyWaiting.ts whyNotRunnable: no executor of the
+ * type, wrong names, none approved, a location none is in, a resource ceiling): the server accepts the process and
+ * it simply waits, which looks like a hang otherwise.
  */
-export function missingExecutorText(executortype: string, colony: string, executors: readonly Executor[], maxwaittime: number): string | undefined {
-  const sameType = executors.filter((e) => e.executortype === executortype);
-  if (sameType.some((e) => e.state === ExecutorState.APPROVED)) return undefined;
-  const wait = maxwaittime > 0 ? `for up to ${maxwaittime} s (maxwaittime), then fails` : 'until one is (no maxwaittime)';
-  const pending = sameType.length > 0 ? ` ${sameType.length} executor(s) of that type are registered but not approved.` : '';
-  return `No approved executor of type "${executortype}" is registered in colony "${colony}": the process waits ${wait}.${pending}`;
+export function missingExecutorText(conditions: unknown, executors: readonly Executor[], maxwaittime: number, now = Date.now()): string | undefined {
+  const r = whyNotRunnable(conditions, { executors, functions: [], running: {}, fetchedAt: now }, now);
+  if (!r) return undefined;
+  const wait = maxwaittime > 0 ? `for up to ${maxwaittime} s (maxwaittime), then fails` : 'until then (no maxwaittime)';
+  return `${r.sentence} The process waits ${wait}.`;
 }
-

@@ -4,6 +4,7 @@ import { shortId } from '../base/format';
 import type { Process } from '../colonies/types';
 import { commandRegistrar, UserFacingError } from '../base/errors';
 import { registerProcessActions } from './processActions';
+import { registerWhyWaiting } from './whyWaiting';
 import { storeConnection, type ConnectionService, type Session } from '../connection/types';
 import { identityKey } from '../connection/identity';
 import type { ColonyCatalog } from '../store/colonyCatalog';
@@ -225,6 +226,17 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
   const terminals = new FollowTerminals(connection, store);
   context.subscriptions.push(terminals);
   registerFollowCommands(context, { output, connection, terminals, selectedProcessId });
+  registerWhyWaiting(context, {
+    output,
+    connection,
+    catalog: deps.catalog,
+    model,
+    provider,
+    manager,
+    activeKey: () => activeKey(connection),
+    readProcess: (s, id) => store.read(storeConnection(s), id),
+    selectedProcessId,
+  });
 
   manager.requestRefresh();
   return {

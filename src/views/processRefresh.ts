@@ -22,6 +22,8 @@ function intervalSetting(): number {
 export class ProcessRefreshManager extends Disposable implements vscode.Disposable {
   readonly scheduler: RefreshScheduler;
   private colonyExpanded = true;
+  /** Called after each successful refresh of the list (the Why-is-it-waiting catalog follows the tree this way). */
+  onRefreshed: () => void = () => undefined;
 
   constructor(
     private readonly model: ProcessTreeModel,
@@ -85,6 +87,7 @@ export class ProcessRefreshManager extends Disposable implements vscode.Disposab
     try {
       await this.model.refresh();
       this.connection.noteRequestOutcome?.(true);
+      this.onRefreshed();
     } catch (err) {
       if (err instanceof ColoniesTransportError || (err instanceof ColoniesError && err.status === 403)) {
         this.connection.noteRequestOutcome?.(false);

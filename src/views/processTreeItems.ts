@@ -45,7 +45,13 @@ export function groupItem(state: ProcessState, group: GroupData): vscode.TreeIte
 }
 
 /** A process row; `p` is undefined once the process is no longer listed. */
-export function processItem(processId: string, p: Process | undefined, myId: string | undefined, now: () => number): vscode.TreeItem {
+export function processItem(
+  processId: string,
+  p: Process | undefined,
+  myId: string | undefined,
+  now: () => number,
+  waitLine: (p: Process) => string | undefined = () => undefined,
+): vscode.TreeItem {
   if (!p) {
     const gone = new vscode.TreeItem(shortId(processId, 8), vscode.TreeItemCollapsibleState.None);
     gone.id = processId;
@@ -59,7 +65,7 @@ export function processItem(processId: string, p: Process | undefined, myId: str
   item.description = `${processDescription(p, now())}${mine ? ' · mine' : ''}`;
   item.iconPath = new vscode.ThemeIcon(pres.icon, pres.color ? new vscode.ThemeColor(pres.color) : undefined);
   item.contextValue = processContextValue(p, myId);
-  item.tooltip = processTooltip(p, mine);
+  item.tooltip = processTooltip(p, mine, p.state === ProcessState.WAITING ? waitLine(p) : undefined);
   item.accessibilityInformation = { label: `${processLabel(p)}, ${pres.label}, ${mine ? 'submitted by you, ' : ''}${processDescription(p, now())}` };
   return item;
 }
@@ -152,7 +158,7 @@ export function messageItem(node: MessageNode): vscode.TreeItem {
   return item;
 }
 
-function processTooltip(p: Process, mine: boolean): vscode.MarkdownString {
+function processTooltip(p: Process, mine: boolean, whyWaiting: string | undefined): vscode.MarkdownString {
   // Everything here comes from the server: appendText escapes it so it is never interpreted as Markdown.
   const md = new vscode.MarkdownString();
   md.supportHtml = false;
@@ -172,6 +178,7 @@ function processTooltip(p: Process, mine: boolean): vscode.MarkdownString {
   row('Started', fmt(p.starttime));
   row('Ended', fmt(p.endtime));
   row('Retries', p.retries ? String(p.retries) : undefined);
+  row('Why waiting', whyWaiting);
   if (p.spec?.channels?.length) row('Channels', p.spec.channels.join(', '));
   if (p.errors?.length) row('Errors', p.errors.join('; '));
   const args = p.spec?.args ?? [];

@@ -116,6 +116,10 @@ export class ProcessTreeModel {
     return this.expanded.size > 0;
   }
 
+  isExpanded(state: ProcessState): boolean {
+    return this.expanded.has(state);
+  }
+
   group(state: ProcessState): GroupData {
     const g = this.groupMap.get(state) ?? emptyGroup(state);
     const processes = applyFilters(g.processes, this.currentFilters, this.currentMyId);

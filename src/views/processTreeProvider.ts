@@ -36,6 +36,8 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   private readonly subscriptions: { dispose(): void }[] = [];
   /** Called when the tree shows a group's children, i.e. the group is expanded. */
   onGroupShown: () => void = () => undefined;
+  /** A waiting process's "why is it waiting" line from the last catalog snapshot (synchronous, never fetches). */
+  waitLine: (p: Process) => string | undefined = () => undefined;
 
   constructor(
     private readonly model: ProcessTreeModel,
@@ -246,7 +248,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       case 'group':
         return groupItem(node.state, model.group(node.state));
       case 'process':
-        return processItem(node.processId, model.findProcess(node.processId), model.myId, this.now);
+        return processItem(node.processId, model.findProcess(node.processId), model.myId, this.now, this.waitLine);
       case 'channel':
         return channelItem(node.processId, node.channel, model.findProcess(node.processId), model.myId);
       case 'logs':

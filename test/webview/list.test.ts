@@ -151,6 +151,7 @@ describe('chat webview: message list', function () {
     for (const [status, expected] of [
       [{ kind: 'reconnecting', attempt: 3, reason: 'socket closed' }, /Reconnecting \(attempt 3\): socket closed/],
       [{ kind: 'waiting' }, /Waiting for an executor/],
+      [{ kind: 'waiting', why: 'No executor of type "gpu" is registered <b>in</b> the colony.' }, /^Waiting: No executor of type "gpu" is registered <b>in<\/b> the colony\. Messages you send are queued/],
       [{ kind: 'finished', state: 'Failed' }, /Process finished \(Failed\) · transcript kept locally/],
       [{ kind: 'offline', reason: 'No private key' }, /Offline: No private key/],
     ] as const) {

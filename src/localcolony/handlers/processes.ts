@@ -7,6 +7,7 @@ import type { Registry } from '../dispatch';
 import { EMPTY_200, emptyReply, okReply } from '../envelope';
 import { badRequest, forbidden, internal, notFound } from '../errors';
 import { FUNCTION_SPEC } from '../schemas';
+import { parseOffer } from '../resources';
 import { processJson } from '../state';
 import type { ColonyState, ProcessRec } from '../state';
 
@@ -125,7 +126,8 @@ export function registerProcessHandlers(r: Registry): void {
     if (m.timeout === 0) throw badRequest('Invalid timeout value, timeout cannot be zero');
     const executor = core.state.executorById(callerId);
     if (!executor) throw internal('Failed to assign process, executor not found');
-    return okReply(payloadType, await core.controller.assign(executor, m.colonyname, m.timeout, clientGone));
+    const offer = parseOffer(m.availablecpu ?? '', m.availablemem ?? '');
+    return okReply(payloadType, await core.controller.assign(executor, m.colonyname, m.timeout, clientGone, offer));
   }, { lowerMsgType: true }));
 
   const closeChecks = (p: ProcessRec, callerId: string, verb: string): void => {

@@ -70,6 +70,12 @@ describe('package.json: tree context menus', () => {
     assert.deepEqual(rowsFor('colonyos.removeProcess'), ['waiting', 'successful', 'failed', 'cancelled']);
   });
 
+  it('offers Why Is It Waiting? on waiting processes only, inline and in the menu', () => {
+    assert.deepEqual(rowsFor('colonyos.whyWaiting'), ['waiting']);
+    const inline = manifest.contributes.menus['view/item/context'].filter((m) => m.command === 'colonyos.whyWaiting' && (m as { group?: string }).group === 'inline');
+    assert.equal(inline.length, 1);
+  });
+
   it('offers Open Channel on channels the user can open, and Retry on the error row', () => {
     assert.deepEqual(rowsFor('colonyos.openChannel'), ['channel']);
     assert.deepEqual(rowsFor('colonyos.retryConnection'), ['error']);

@@ -27,15 +27,16 @@ describe('specs: submit messages', () => {
     );
   });
 
-  it('warns when no approved executor of the type exists, and says how long the process waits', () => {
-    assert.equal(missingExecutorText('echo', 'dev', [executor('echo', ExecutorState.APPROVED)], -1), undefined);
+  it('warns when nothing in the colony could run it (as Why is it waiting? says), and how long the process waits', () => {
+    assert.equal(missingExecutorText({ executortype: 'echo' }, [executor('echo', ExecutorState.APPROVED)], -1), undefined);
     assert.equal(
-      missingExecutorText('gpu', 'dev', [executor('echo', ExecutorState.APPROVED)], -1),
-      'No approved executor of type "gpu" is registered in colony "dev": the process waits until one is (no maxwaittime).',
+      missingExecutorText({ executortype: 'gpu' }, [executor('echo', ExecutorState.APPROVED)], -1),
+      'No executor of type "gpu" is registered in the colony; start one of that type or fix conditions.executortype. The process waits until then (no maxwaittime).',
     );
-    assert.equal(
-      missingExecutorText('gpu', 'dev', [executor('gpu', ExecutorState.PENDING)], 60),
-      'No approved executor of type "gpu" is registered in colony "dev": the process waits for up to 60 s (maxwaittime), then fails. 1 executor(s) of that type are registered but not approved.',
+    assert.match(
+      missingExecutorText({ executortype: 'gpu' }, [executor('gpu', ExecutorState.PENDING)], 60) ?? '',
+      /^No executor of type "gpu" is approved: ".*" \(pending\) must be approved by the colony owner\. The process waits for up to 60 s \(maxwaittime\), then fails\.$/,
     );
+    assert.match(missingExecutorText({ executortype: 'echo', locationname: 'mars' }, [executor('echo', ExecutorState.APPROVED)], -1) ?? '', /in location "mars"/);
   });
 });
