@@ -1,6 +1,7 @@
 // "Why is it waiting?" in the Processes view: the command (inline on waiting rows and in the palette), the line in
 // a waiting row's tooltip, and keeping the catalog fresh enough while the Waiting group is open.
 // The reasoning itself is vscode-free: src/store/whyWaiting.ts.
+import { noticeSetting } from './processNotices';
 import * as vscode from 'vscode';
 import { commandRegistrar, UserFacingError } from '../base/errors';
 import { shortId } from '../base/format';
@@ -53,6 +54,8 @@ export function registerWhyWaiting(context: vscode.ExtensionContext, deps: WhyWa
   // One notification per process of yours that has waited long with nothing able to run it (longWaitText).
   const notified = new Set<string>();
   const notifyLongWaits = (snapshot: CatalogSnapshot): void => {
+    // The same switch as the end-of-process notifications (processNotifications.ts): off means none of these either.
+    if (noticeSetting(vscode.workspace.getConfiguration('colonyos').get('notifications.processEnd')) === 'off') return;
     const now = Date.now();
     for (const p of model.group(ProcessState.WAITING).processes) {
       if (notified.has(p.processid) || !isMine(p, model.myId)) continue;
@@ -108,8 +111,10 @@ async function askForId(): Promise<string | undefined> {
 async function showReason(message: string, reason: WaitReason, processId: string): Promise<void> {
   const actions: string[] = [];
   if (reason.fix === 'approve' && reason.executors.length > 0) actions.push('Copy Executor Names');
+  if (reason.fix === 'approve' || reason.fix === 'restart-executor' || reason.fix === 'start-executor') actions.push('Show Executors');
   actions.push('Show Details');
   const choice = await vscode.window.showInformationMessage(message, ...actions);
   if (choice === 'Copy Executor Names') await vscode.env.clipboard.writeText(reason.executors.join('\n'));
+  else if (choice === 'Show Executors') await vscode.commands.executeCommand('colonyos.executors.focus');
   else if (choice === 'Show Details') await vscode.commands.executeCommand('colonyos.showDetails', processId);
 }
