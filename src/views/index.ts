@@ -13,7 +13,7 @@ import type { Disposable } from '../colonies/events';
 import { isTerminal } from '../colonies/client';
 import { describeFilters, hasFilters, normalizeFilters, type TreeFilters } from './filters';
 import { runFilterCommand } from './filterCommand';
-import { ProcessDocumentProvider, SCHEME } from './processDocuments';
+import { parseDocUri, ProcessDocumentProvider, SCHEME } from './processDocuments';
 import { followProcesses, registerFollowCommands } from './followCommands';
 import { FollowTerminals, type FollowOutcome } from './followTerminal';
 import { ProcessRefreshManager, type RefreshHooks } from './processRefresh';
@@ -79,7 +79,7 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
   context.subscriptions.push({ dispose: () => clearInterval(ageTicker) });
   const manager = new ProcessRefreshManager(model, connection, view, output);
   provider.onGroupShown = () => manager.updateActive();
-  const documents = new ProcessDocumentProvider(connection, model, store);
+  const documents = new ProcessDocumentProvider(connection, model, store, deps.catalog);
   // The tree's watches in the store, oldest first, for the active connection only (dropped on a switch).
   const watches = new Map<string, Disposable>();
   const unwatch = (id: string) => {
@@ -187,6 +187,14 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
     if (!id) throw new UserFacingError('Select a process in the ColonyOS Processes view first.');
     watchProcess(id);
     await documents.open('details', id);
+  });
+  reg('colonyos.showRawJson', async (arg?: unknown) => {
+    // From the Details editor's title bar the argument is that document's URI.
+    const fromDoc = arg instanceof vscode.Uri && arg.scheme === SCHEME ? parseDocUri(arg)?.processId : undefined;
+    const id = fromDoc ?? processIdOf(arg) ?? selectedProcessId();
+    if (!id) throw new UserFacingError('Select a process in the ColonyOS Processes view first.');
+    watchProcess(id);
+    await documents.open('json', id);
   });
   reg('colonyos.showLogs', async (arg?: unknown) => {
     const id = processIdOf(arg) ?? selectedProcessId();

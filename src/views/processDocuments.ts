@@ -1,5 +1,5 @@
-// Read-only documents on the `colonyos:` scheme: a process's details (JSON, refreshed when it changes) and
-// its logs (following new lines while the process runs).
+// Read-only documents on the `colonyos:` scheme: a process's details (readable text, processSummary.ts) and its raw
+// JSON, both refreshed when the process changes, and its logs (following new lines while the process runs).
 import * as vscode from 'vscode';
 import { safeFileName, shortId } from '../base/format';
 import { stringifyJson } from '../colonies/json';
@@ -11,22 +11,31 @@ import type { ProcessStore } from '../store/processStore';
 import { LogCursor, capLogLines, droppedLinesNote, type LogBuffer } from './logLines';
 import { isTerminal } from '../colonies/client';
 import type { ProcessTreeModel } from './processTreeModel';
+import type { ColonyCatalog } from '../store/colonyCatalog';
+import { processSummary } from './processSummary';
 
 export const SCHEME = 'colonyos';
 const LOG_POLL_MS = 2000;
 
-type DocKind = 'details' | 'logs';
+export type DocKind = 'details' | 'json' | 'logs';
+
+const EXTENSIONS: Record<DocKind, string> = { details: 'txt', json: 'json', logs: 'log' };
+/** The documents that show the process itself (re-rendered when the store's snapshot changes). */
+const PROCESS_KINDS: ReadonlySet<string> = new Set(['details', 'json']);
 
 export function processDocUri(kind: DocKind, processId: string, funcname = 'process'): vscode.Uri {
-  const ext = kind === 'details' ? 'json' : 'log';
-  return vscode.Uri.from({ scheme: SCHEME, path: `/${kind}/${safeFileName(funcname, 'process', 40)}-${shortId(processId, 8)}.${ext}`, query: `id=${processId}` });
+  return vscode.Uri.from({
+    scheme: SCHEME,
+    path: `/${kind}/${safeFileName(funcname, 'process', 40)}-${shortId(processId, 8)}.${EXTENSIONS[kind]}`,
+    query: `id=${processId}`,
+  });
 }
 
 export function parseDocUri(uri: vscode.Uri): { kind: DocKind; processId: string } | undefined {
   const kind = uri.path.split('/')[1];
   const id = new URLSearchParams(uri.query).get('id');
-  if ((kind !== 'details' && kind !== 'logs') || !id) return undefined;
-  return { kind, processId: id };
+  if (!(kind in EXTENSIONS) || !id) return undefined;
+  return { kind: kind as DocKind, processId: id };
 }
 
 interface LogFollow {
@@ -61,6 +70,8 @@ export class ProcessDocumentProvider extends Disposable implements vscode.TextDo
     private readonly connection: ConnectionService,
     private readonly model: ProcessTreeModel,
     private readonly store: ProcessStore,
+    /** Names the executor that ran a process (store/colonyCatalog.ts); optional in tests. */
+    private readonly catalog?: ColonyCatalog,
   ) {
     super();
     // Disposed newest first: the listeners, then the emitter.
@@ -75,9 +86,9 @@ export class ProcessDocumentProvider extends Disposable implements vscode.TextDo
       store.onDidChange((change) => {
         for (const doc of vscode.workspace.textDocuments) {
           const parsed = doc.uri.scheme === SCHEME ? parseDocUri(doc.uri) : undefined;
-          if (parsed?.kind !== 'details') continue;
+          if (!parsed || !PROCESS_KINDS.has(parsed.kind)) continue;
           const p = change.processes.find((x) => x.processid === parsed.processId);
-          if (p && this.keyOf(doc.uri) === change.key && doc.getText() !== render(p)) this.changeEmitter.fire(doc.uri);
+          if (p && this.keyOf(doc.uri) === change.key) this.changeEmitter.fire(doc.uri);
         }
       }),
     );
@@ -86,7 +97,7 @@ export class ProcessDocumentProvider extends Disposable implements vscode.TextDo
   async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
     const parsed = parseDocUri(uri);
     if (!parsed) return `// Unknown ColonyOS document: ${uri.toString()}`;
-    return parsed.kind === 'details' ? this.details(uri, parsed.processId, token) : this.logs(uri, parsed.processId);
+    return parsed.kind === 'logs' ? this.logs(uri, parsed.processId) : this.details(uri, parsed.kind, parsed.processId, token);
   }
 
   /** The document's own connection: the active one when it was first shown. */
@@ -115,18 +126,30 @@ export class ProcessDocumentProvider extends Disposable implements vscode.TextDo
     this.sessions.delete(key);
   }
 
-  private async details(uri: vscode.Uri, processId: string, token: vscode.CancellationToken): Promise<string> {
+  private async details(uri: vscode.Uri, kind: DocKind, processId: string, token: vscode.CancellationToken): Promise<string> {
+    let key: string | undefined;
+    let myId: string | undefined;
     try {
       const s = await this.sessionFor(uri);
+      key = s.key;
+      myId = s.myId;
       const ctrl = new AbortController();
       token.onCancellationRequested(() => ctrl.abort());
       const p = await this.store.read(storeConnection(s), processId, { signal: ctrl.signal });
-      return render(p);
+      return this.render(kind, p, key, myId);
     } catch (err) {
       const known = this.model.findProcess(processId);
-      const reason = describeError(err).message;
-      return known ? `// Could not refresh (${oneLine(reason)}); last known state:\n${render(known)}` : `// Could not load process ${processId}: ${oneLine(reason)}\n`;
+      const reason = oneLine(describeError(err).message);
+      const note = kind === 'json' ? '// ' : '';
+      return known ? `${note}Could not refresh (${reason}); last known state:\n${this.render(kind, known, key, myId)}` : `${note}Could not load process ${processId}: ${reason}\n`;
     }
+  }
+
+  private render(kind: DocKind, p: Process, key: string | undefined, myId: string | undefined): string {
+    if (kind === 'json') return `${stringifyJson(p, 2)}\n`;
+    const executors = key ? this.catalog?.get(key).snapshot?.executors : undefined;
+    const executorName = executors?.find((e) => e.executorid === p.assignedexecutorid)?.executorname;
+    return processSummary(p, { now: Date.now(), executorName, myId });
   }
 
   private async logs(uri: vscode.Uri, processId: string): Promise<string> {
@@ -190,7 +213,7 @@ export class ProcessDocumentProvider extends Disposable implements vscode.TextDo
     const funcname = this.model.findProcess(processId)?.spec?.funcname;
     const uri = processDocUri(kind, processId, funcname);
     const doc = await vscode.workspace.openTextDocument(uri);
-    if (kind === 'details' && doc.languageId !== 'json') await vscode.languages.setTextDocumentLanguage(doc, 'json');
+    if (kind === 'json' && doc.languageId !== 'json') await vscode.languages.setTextDocumentLanguage(doc, 'json');
     else this.changeEmitter.fire(uri);
     return vscode.window.showTextDocument(doc, { preview: true });
   }
@@ -205,10 +228,6 @@ export class ProcessDocumentProvider extends Disposable implements vscode.TextDo
     this.reset();
     super.dispose();
   }
-}
-
-function render(p: Process): string {
-  return `${stringifyJson(p, 2)}\n`;
 }
 
 function oneLine(text: string): string {

@@ -254,7 +254,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       case 'logs':
         return leafItem(node.processId, 'logs', 'Logs', 'output', 'Show the log lines the executor added (follows new lines while the process runs)', 'colonyos.showLogs');
       case 'details':
-        return leafItem(node.processId, 'details', 'Details', 'json', 'Show the full process as read-only JSON', 'colonyos.showDetails');
+        return leafItem(node.processId, 'details', 'Details', 'info', 'Show the process: state, times, executor, output, errors (raw JSON one click away)', 'colonyos.showDetails');
       case 'workflow':
         return workflowItem(node.processId, model.findProcess(node.processId));
       case 'relative':

@@ -105,4 +105,19 @@ describe('integration: the ColonyOS Go CLI', function () {
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /Access denied, not server owner/);
   });
+
+  it('function ls shows the functions the demo executors registered; colony stats agrees with getcolonystatsmsg', async function () {
+    const t = target();
+    const userKey = needKey(this, t, 'userPrvKey', 'listing functions');
+    const table = ok(await cli(['function', 'ls'], userKey), 'function ls');
+    for (const [type, fn] of [[demos!.echoType, 'chat'], [demos!.progressType, 'progress']]) {
+      assert.match(table, new RegExp(`│ ExecutorType │ ${type} +│\\n│ FunctionName │ ${fn} +│`), `no ${fn} of ${type} in:\n${table}`);
+    }
+    const stats = await t.client().getColonyStatistics(t.colonyName, userKey);
+    const shown = ok(await cli(['colony', 'stats'], userKey), 'colony stats');
+    const row = (label: string) => Number(new RegExp(`│ ${label} +│ (\\d+) +│`).exec(shown)?.[1]);
+    assert.equal(row('Waiting processes'), stats.waitingprocesses, shown);
+    assert.equal(row('Successful processes'), stats.successfulprocesses, shown);
+    assert.ok(row('Executors') >= 2, shown);
+  });
 });

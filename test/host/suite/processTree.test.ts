@@ -87,19 +87,29 @@ suite('process tree', function () {
     assert.ok(!all.includes(DEV_USER_PRVKEY));
   });
 
-  test('Show Details opens a read-only JSON document of the process', async () => {
+  test('Show Details opens a readable summary of the process; Show Raw JSON, from its title bar, the JSON', async () => {
     const { tree } = await api();
     const p = tree.model.groups().flatMap((g) => g.processes).find((x) => x.spec.funcname === 'progress');
     assert.ok(p);
     await vscode.commands.executeCommand('colonyos.showDetails', p.processid);
     const editor = await eventually('the details editor', async () =>
-      vscode.window.activeTextEditor?.document.uri.scheme === 'colonyos' ? vscode.window.activeTextEditor : undefined,
+      vscode.window.activeTextEditor?.document.uri.path.startsWith('/details/') ? vscode.window.activeTextEditor : undefined,
     );
-    const doc = editor.document;
-    assert.equal(doc.languageId, 'json');
-    const parsed = JSON.parse(doc.getText()) as { processid: string; state: number };
+    const text = editor.document.getText();
+    assert.match(text, new RegExp(`^progress · (Waiting|Running|Successful|Failed|Cancelled)\nProcess ${p.processid}\n`));
+    assert.match(text, /\nExecutor type +progress\n/);
+    assert.match(text, /\nOutput\n/);
+    assert.match(text, /Show Raw JSON/);
+
+    // The editor title button passes the document's URI.
+    await vscode.commands.executeCommand('colonyos.showRawJson', editor.document.uri);
+    const json = await eventually('the raw JSON editor', async () =>
+      vscode.window.activeTextEditor?.document.uri.path.startsWith('/json/') ? vscode.window.activeTextEditor : undefined,
+    );
+    assert.equal(json.document.languageId, 'json');
+    const parsed = JSON.parse(json.document.getText()) as { processid: string; state: number };
     assert.equal(parsed.processid, p.processid);
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   test('an unreachable server gives the error item, not an exception', async () => {
