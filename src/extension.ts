@@ -21,7 +21,7 @@ export function activate(context: vscode.ExtensionContext) {
   // The one owner of what is known about the colony's executors and functions (store/colonyCatalog.ts).
   const catalog = new ColonyCatalog(processes);
   context.subscriptions.push(catalog);
-  const { connection, localColony } = registerConnection(context, { output });
+  const { connection, localColony, statusBar } = registerConnection(context, { output });
   context.subscriptions.push(
     connection.onDidDropConnection((key) => {
       processes.dropConnection(key);
@@ -29,7 +29,7 @@ export function activate(context: vscode.ExtensionContext) {
     }),
   );
   stopLocalColony = () => localColony.stop();
-  const tree = registerProcessTree(context, { output, connection, processes, catalog });
+  const tree = registerProcessTree(context, { output, connection, processes, catalog, onCounts: (c) => statusBar.setCounts(c) });
   const notifications = registerProcessNotifications(connection, processes);
   context.subscriptions.push(notifications);
   const executors = registerExecutorsView(context, { output, connection, catalog });
@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext) {
   registerWalkthrough(context, output);
   output.info('ColonyOS extension activated');
   // Returned for the extension-host tests.
-  return { connection, localColony, tree, executors, notifications, panels, specs, processes, catalog };
+  return { connection, localColony, statusBar, tree, executors, notifications, panels, specs, processes, catalog };
 }
 
 export async function deactivate(): Promise<void> {

@@ -6,7 +6,7 @@ import { ConnectionServiceImpl } from './connectionService';
 import { LocalColonyController, registerLocalColonyCommands } from './localColonyController';
 import { PrivateKeyStore } from './privateKeys';
 import { ProfileStore } from './profileStore';
-import { createStatusBar } from './statusBar';
+import { createStatusBar, type ConnectionStatusBar } from './statusBar';
 import { WorkspaceConnectionGuard } from './workspaceConnections';
 
 const KEYS_MIGRATED = 'colonyos.keysByServerIdentity';
@@ -41,6 +41,7 @@ export { ConnectionServiceImpl } from './connectionService';
 export interface ConnectionArea {
   connection: ConnectionServiceImpl;
   localColony: LocalColonyController;
+  statusBar: ConnectionStatusBar;
 }
 
 export function registerConnection(context: vscode.ExtensionContext, deps: { output: vscode.LogOutputChannel }): ConnectionArea {
@@ -49,12 +50,13 @@ export function registerConnection(context: vscode.ExtensionContext, deps: { out
   const keys = new PrivateKeyStore(context.secrets);
   const connection = new ConnectionServiceImpl(profiles, keys, output);
   const localColony = new LocalColonyController(connection, output);
+  const statusBar = createStatusBar(connection);
   context.subscriptions.push(
     profiles,
     keys,
     connection,
     localColony,
-    createStatusBar(connection),
+    statusBar,
     setErrorContextProvider(() => {
       const p = connection.profile;
       return p ? { host: p.host, port: p.port, colonyName: p.colonyName, myId: connection.knownId } : undefined;
@@ -75,5 +77,5 @@ export function registerConnection(context: vscode.ExtensionContext, deps: { out
   });
   connection.workspaceConnections = workspaceConnections;
   context.subscriptions.push(workspaceConnections);
-  return { connection, localColony };
+  return { connection, localColony, statusBar };
 }

@@ -7,6 +7,7 @@ import { registerProcessActions } from './processActions';
 import { registerWhyWaiting } from './whyWaiting';
 import { storeConnection, type ConnectionService, type Session } from '../connection/types';
 import { identityKey } from '../connection/identity';
+import type { ProcessCounts } from '../connection/statusBar';
 import type { ColonyCatalog } from '../store/colonyCatalog';
 import { ConnectionProcesses, connectionKey, type ProcessStore } from '../store/processStore';
 import type { Disposable } from '../colonies/events';
@@ -36,6 +37,8 @@ export interface ProcessTreeDeps {
   connection: ConnectionService & RefreshHooks;
   processes: ProcessStore;
   catalog: ColonyCatalog;
+  /** Receives the colony's process counts (the server's own) after each change of the model: the status bar. */
+  onCounts?: (counts: ProcessCounts | undefined) => void;
 }
 
 export interface ProcessTree {
@@ -71,6 +74,10 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
   };
   const model = new ProcessTreeModel(session, normalizeFilters(context.workspaceState.get(FILTERS_KEY)));
   const provider = new ProcessTreeProvider(model, connection);
+  if (deps.onCounts) {
+    const onCounts = deps.onCounts;
+    context.subscriptions.push(model.onDidChange(() => onCounts(model.status.kind === 'ok' && !hasFilters(model.filters) ? countsOf(model) : undefined)));
+  }
   const view = vscode.window.createTreeView<TreeNode>(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   // Row ages ("5 s ago") go stale between polls that change nothing: re-render from the model (no requests) while visible.
   const ageTicker = setInterval(() => {
@@ -256,4 +263,19 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
     watchProcess,
     refresh: () => manager.refreshNow(),
   };
+}
+
+const COUNT_KEYS: Record<ProcessState, keyof ProcessCounts> = {
+  [ProcessState.WAITING]: 'waiting',
+  [ProcessState.RUNNING]: 'running',
+  [ProcessState.SUCCESS]: 'successful',
+  [ProcessState.FAILED]: 'failed',
+  [ProcessState.CANCELLED]: 'cancelled',
+};
+
+/** The groups' counts (statistics from the server, or an uncut list's length) for the status bar. */
+function countsOf(model: ProcessTreeModel): ProcessCounts {
+  const out: ProcessCounts = {};
+  for (const g of model.groups()) if (g.count !== undefined) out[COUNT_KEYS[g.state]] = g.count;
+  return out;
 }

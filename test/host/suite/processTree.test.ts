@@ -63,6 +63,11 @@ suite('process tree', function () {
       for (const cv of rows) assert.equal(cv, `process;state=${keys[i]};mine`);
     });
     for (const g of contexts.groups) assert.match(String(g.item.description), /^\d+\+?$/, 'each group shows a count');
+    // The status bar carries the server's counts of what is under way, and all five in its tooltip.
+    const { statusBar } = (await activeExtension()).exports as { statusBar: { content: { text: string; tooltip: vscode.MarkdownString } } };
+    const waiting = Number(contexts.groups[0].item.description);
+    assert.match(statusBar.content.text, new RegExp(` · ${waiting} waiting · \\d+ running$`));
+    assert.match(statusBar.content.tooltip.value, /Processes \(the server's counts\): \d+ waiting, \d+ running, \d+ successful, \d+ failed, \d+ cancelled/);
 
     // A process row: stable id = process id, children = its channel, Logs and Details.
     const running = await items(tree, contexts.groups[1].node);
