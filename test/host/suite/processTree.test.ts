@@ -67,7 +67,8 @@ suite('process tree', function () {
     const { statusBar } = (await activeExtension()).exports as { statusBar: { content: { text: string; tooltip: vscode.MarkdownString } } };
     const waiting = Number(contexts.groups[0].item.description);
     assert.match(statusBar.content.text, new RegExp(` · ${waiting} waiting · \\d+ running$`));
-    assert.match(statusBar.content.tooltip.value, /Processes \(the server's counts\): \d+ waiting, \d+ running, \d+ successful, \d+ failed, \d+ cancelled/);
+    const tooltip = statusBar.content.tooltip.value.replace(/&nbsp;/g, ' ').replace(/\\/g, '');
+    assert.match(tooltip, /Processes \(the server's counts\): \d+ waiting, \d+ running, \d+ successful, \d+ failed, \d+ cancelled/);
 
     // A process row: stable id = process id, children = its channel, Logs and Details.
     const running = await items(tree, contexts.groups[1].node);
