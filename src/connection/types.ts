@@ -2,7 +2,8 @@
 // state; its event says which of the three changed.
 import type * as vscode from 'vscode';
 import type { ColoniesClient } from '../colonies/index';
-import type { StoreConnection } from '../store/processStore';
+import { connectionKey, type StoreConnection } from '../store/processStore';
+import { identityKey } from './identity';
 import type { CatalogConnection } from '../store/colonyCatalog';
 
 export interface ConnectionProfile {
@@ -35,6 +36,11 @@ export interface Session {
 /** What a session is to the process store: its key, its client and its key pair. */
 export function storeConnection(s: Session): StoreConnection {
   return { key: s.key, client: s.client, prvkey: s.prvkey, colonyName: s.profile.colonyName };
+}
+
+/** The store (and catalog) key of the active connection, or undefined without one; synchronous, for events. */
+export function activeStoreKey(c: { readonly profile: ConnectionProfile | undefined; readonly client: ColoniesClient | undefined }): string | undefined {
+  return c.profile && c.client ? connectionKey(identityKey(c.profile), c.client) : undefined;
 }
 
 /** What a session is to the colony catalog (store/colonyCatalog.ts). */

@@ -3,14 +3,14 @@
 // (store/colonyCatalog.ts) owns the requests: one shared refresh per connection, started here when a spec file is
 // opened or focused and the snapshot is older than a minute. The last snapshot is saved per server identity
 // (store/catalogMemory.ts) and restored on activation and on a connection switch, so all of it works offline.
+import { KeyedDebouncer } from '../base/debounce';
 import * as vscode from 'vscode';
 import { Disposable } from '../base/disposable';
 import { escapeMarkdown } from '../base/format';
 import { identityKey } from '../connection/identity';
-import { catalogConnection, type ConnectionService } from '../connection/types';
+import { activeStoreKey, catalogConnection, type ConnectionService } from '../connection/types';
 import { CatalogMemory, type MementoLike } from '../store/catalogMemory';
 import type { CatalogSnapshot, ColonyCatalog } from '../store/colonyCatalog';
-import { connectionKey } from '../store/processStore';
 import { catalogIssues } from './catalogCheck';
 import { catalogHover } from './catalogHover';
 import { catalogPlaceAt, type CatalogPlace } from './catalogPlace';
@@ -51,7 +51,7 @@ export class SpecCatalogFeatures extends Disposable implements vscode.Completion
   private readonly memory: CatalogMemory;
   private readonly lastStart = new Map<string, number>();
   private readonly savedAt = new Map<string, number>();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly debounce = new KeyedDebouncer(DEBOUNCE_MS);
 
   constructor(private readonly deps: CatalogFeatureDeps) {
     super();
@@ -89,8 +89,7 @@ export class SpecCatalogFeatures extends Disposable implements vscode.Completion
 
   /** The catalog key of the active connection (the process store's: identity and client), if any. */
   private activeKey(): string | undefined {
-    const { profile, client } = this.deps.connection;
-    return profile && client ? connectionKey(identityKey(profile), client) : undefined;
+    return activeStoreKey(this.deps.connection);
   }
 
   private current(): { snapshot: CatalogSnapshot; colony: string } | undefined {
@@ -188,16 +187,9 @@ export class SpecCatalogFeatures extends Disposable implements vscode.Completion
   }
 
   private schedule(doc: vscode.TextDocument): void {
-    const key = doc.uri.toString();
-    const pending = this.timers.get(key);
-    if (pending) clearTimeout(pending);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        if (!doc.isClosed) this.check(doc);
-      }, DEBOUNCE_MS),
-    );
+    this.debounce.run(doc.uri.toString(), () => {
+      if (!doc.isClosed) this.check(doc);
+    });
   }
 
   private checkAll(): void {
@@ -218,8 +210,7 @@ export class SpecCatalogFeatures extends Disposable implements vscode.Completion
   }
 
   override dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.debounce.dispose();
     super.dispose();
   }
 }

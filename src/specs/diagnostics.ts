@@ -1,6 +1,7 @@
 // Shows the pre-submit checks as editor diagnostics while typing, offers the quick fix for `maxexectime: 0`,
 // and keeps the `colonyos.isSpecFile` / `colonyos.isWorkflowFile` context keys in step with the active editor.
 // All of it runs once typing pauses, and only on documents that may be specs (documents.ts, sizeLimits.ts).
+import { KeyedDebouncer } from '../base/debounce';
 import { modify } from 'jsonc-parser/lib/esm/main.js';
 import { Disposable } from '../base/disposable';
 import * as vscode from 'vscode';
@@ -41,7 +42,7 @@ export class SpecDiagnostics extends Disposable implements vscode.CodeActionProv
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
   private readonly collection = vscode.languages.createDiagnosticCollection('colonyos-specs');
   private readonly issuesByUri = new Map<string, SpecIssue[]>();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly debounce = new KeyedDebouncer(DEBOUNCE_MS);
 
   constructor() {
     super();
@@ -121,25 +122,16 @@ export class SpecDiagnostics extends Disposable implements vscode.CodeActionProv
   private schedule(doc: vscode.TextDocument): void {
     // Output channels and other languages change often and are never specs.
     if (!isJsonDocument(doc) && !kindFromFileName(doc.fileName)) return;
-    const key = doc.uri.toString();
-    const pending = this.timers.get(key);
-    if (pending) clearTimeout(pending);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        if (doc.isClosed) return;
-        this.validate(doc);
-        if (doc === vscode.window.activeTextEditor?.document) this.updateContextKeys();
-      }, DEBOUNCE_MS),
-    );
+    this.debounce.run(doc.uri.toString(), () => {
+      if (doc.isClosed) return;
+      this.validate(doc);
+      if (doc === vscode.window.activeTextEditor?.document) this.updateContextKeys();
+    });
   }
 
   private clear(uri: vscode.Uri): void {
     const key = uri.toString();
-    const pending = this.timers.get(key);
-    if (pending) clearTimeout(pending);
-    this.timers.delete(key);
+    this.debounce.cancel(key);
     this.issuesByUri.delete(key);
     this.collection.delete(uri);
   }
@@ -152,8 +144,7 @@ export class SpecDiagnostics extends Disposable implements vscode.CodeActionProv
   }
 
   override dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.debounce.dispose();
     super.dispose();
   }
 }

@@ -2,12 +2,11 @@
 // nothing could run the spec (no executor of the type, wrong names, none approved, a location none is in, a resource
 // ceiling), an Information diagnostic names why in one sentence (src/store/whyWaiting.ts whyNotRunnable). It reads
 // only the last snapshot; opening a spec asks for a fresh one at most once a minute.
+import { KeyedDebouncer } from '../base/debounce';
 import * as vscode from 'vscode';
 import { Disposable } from '../base/disposable';
-import { identityKey } from '../connection/identity';
-import { catalogConnection, type ConnectionService } from '../connection/types';
+import { activeStoreKey, catalogConnection, type ConnectionService } from '../connection/types';
 import type { ColonyCatalog } from '../store/colonyCatalog';
-import { connectionKey } from '../store/processStore';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { parsedDocument, validationScope } from './documents';
 import { nodeAt, type JsonPath } from './jsonText';
@@ -19,7 +18,7 @@ export const WAIT_HINT_CODE = 'nothing-can-run';
 
 export class SpecWaitHints extends Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('colonyos-wait');
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly debounce = new KeyedDebouncer(DEBOUNCE_MS);
 
   constructor(
     private readonly connection: ConnectionService,
@@ -47,21 +46,13 @@ export class SpecWaitHints extends Disposable {
   }
 
   private activeKey(): string | undefined {
-    const c = this.connection;
-    return c.profile && c.client ? connectionKey(identityKey(c.profile), c.client) : undefined;
+    return activeStoreKey(this.connection);
   }
 
   private schedule(doc: vscode.TextDocument, wantFresh = false): void {
-    const key = doc.uri.toString();
-    const pending = this.timers.get(key);
-    if (pending) clearTimeout(pending);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        if (!doc.isClosed) this.update(doc, wantFresh);
-      }, DEBOUNCE_MS),
-    );
+    this.debounce.run(doc.uri.toString(), () => {
+      if (!doc.isClosed) this.update(doc, wantFresh);
+    });
   }
 
   private update(doc: vscode.TextDocument, wantFresh: boolean): void {
@@ -95,8 +86,7 @@ export class SpecWaitHints extends Disposable {
   }
 
   override dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.debounce.dispose();
     super.dispose();
   }
 }

@@ -5,11 +5,10 @@ import type { Process } from '../colonies/types';
 import { commandRegistrar, UserFacingError } from '../base/errors';
 import { registerProcessActions } from './processActions';
 import { registerWhyWaiting } from './whyWaiting';
-import { storeConnection, type ConnectionService, type Session } from '../connection/types';
-import { identityKey } from '../connection/identity';
+import { activeStoreKey, storeConnection, type ConnectionService, type Session } from '../connection/types';
 import type { ProcessCounts } from '../connection/statusBar';
 import type { ColonyCatalog } from '../store/colonyCatalog';
-import { ConnectionProcesses, connectionKey, type ProcessStore } from '../store/processStore';
+import { ConnectionProcesses, type ProcessStore } from '../store/processStore';
 import type { Disposable } from '../colonies/events';
 import { isTerminal } from '../colonies/client';
 import { describeFilters, hasFilters, normalizeFilters, type TreeFilters } from './filters';
@@ -55,10 +54,6 @@ export interface ProcessTree {
   followProcesses(session: Session, processIds: readonly string[], intro: readonly string[], graphId?: string): FollowOutcome;
 }
 
-/** The store key of the active connection, or undefined without one (synchronous, for store events). */
-function activeKey(c: ConnectionService): string | undefined {
-  return c.profile && c.client ? connectionKey(identityKey(c.profile), c.client) : undefined;
-}
 
 export function registerProcessTree(context: vscode.ExtensionContext, deps: ProcessTreeDeps): ProcessTree {
   const { output, connection, processes: store } = deps;
@@ -115,7 +110,7 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
     // The tree shows what the store knows for the active connection (list rows were placed by the model itself).
     store.onDidChange((change) => {
-      if (change.key !== activeKey(connection)) return;
+      if (change.key !== activeStoreKey(connection)) return;
       if (change.source !== 'list') for (const p of change.processes) model.applyProcess(p);
       for (const p of change.processes) if (isTerminal(p.state)) unwatch(p.processid);
       for (const g of change.gone) unwatch(g.processId);
@@ -231,7 +226,7 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
     readProcess: (s, id) => store.read(storeConnection(s), id),
     forgetProcess: (id) => {
       unwatch(id);
-      const key = activeKey(connection);
+      const key = activeStoreKey(connection);
       if (key) store.remove(key, id);
       model.removeProcess(id);
     },
@@ -248,7 +243,7 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
     model,
     provider,
     manager,
-    activeKey: () => activeKey(connection),
+    activeKey: () => activeStoreKey(connection),
     readProcess: (s, id) => store.read(storeConnection(s), id),
     selectedProcessId,
   });

@@ -3,9 +3,8 @@
 // colonyos.notifications.processEnd: all | failures | off.
 import * as vscode from 'vscode';
 import type { Disposable } from '../colonies/events';
-import type { ConnectionService } from '../connection/types';
-import { identityKey } from '../connection/identity';
-import { connectionKey, type ProcessStore } from '../store/processStore';
+import { activeStoreKey, type ConnectionService } from '../connection/types';
+import type { ProcessStore } from '../store/processStore';
 import { noticeSetting, ProcessNotices, type ProcessNotice } from './processNotices';
 
 export function registerProcessNotifications(connection: ConnectionService, store: ProcessStore): Disposable & { notices: ProcessNotices; shown: ProcessNotice[] } {
@@ -14,7 +13,7 @@ export function registerProcessNotifications(connection: ConnectionService, stor
   const shown: ProcessNotice[] = [];
   const sub = store.onDidChange((change) => {
     const setting = noticeSetting(vscode.workspace.getConfiguration('colonyos').get('notifications.processEnd'));
-    const active = connection.profile && connection.client ? connectionKey(identityKey(connection.profile), connection.client) : undefined;
+    const active = activeStoreKey(connection);
     const myId = change.key === active && connection.state.kind === 'connected' ? connection.state.myId : undefined;
     for (const p of change.processes) {
       const interesting = (!!myId && p.initiatorid === myId) || store.isWatched(change.key, p.processid);
