@@ -5,7 +5,7 @@ import { safeFileName, shortId } from '../base/format';
 import { stringifyJson } from '../colonies/json';
 import type { Process } from '../colonies/types';
 import { describeError } from '../base/errorText';
-import { storeConnection, type ConnectionService, type Session } from '../connection/types';
+import { activeStoreKey, storeConnection, type ConnectionService, type Session } from '../connection/types';
 import { Disposable, type IDisposable } from '../base/disposable';
 import type { ProcessStore } from '../store/processStore';
 import { LogCursor, capLogLines, droppedLinesNote, type LogBuffer } from './logLines';
@@ -210,7 +210,9 @@ export class ProcessDocumentProvider extends Disposable implements vscode.TextDo
 
   /** Opens (or re-shows) a read-only document for the process. */
   async open(kind: DocKind, processId: string): Promise<vscode.TextEditor> {
-    const funcname = this.model.findProcess(processId)?.spec?.funcname;
+    const key = activeStoreKey(this.connection);
+    const known = this.model.findProcess(processId) ?? (key ? this.store.get(key, processId) : undefined);
+    const funcname = known?.spec?.funcname;
     const uri = processDocUri(kind, processId, funcname);
     const doc = await vscode.workspace.openTextDocument(uri);
     if (kind === 'json' && doc.languageId !== 'json') await vscode.languages.setTextDocumentLanguage(doc, 'json');

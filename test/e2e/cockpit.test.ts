@@ -1,0 +1,95 @@
+// End-to-end: the colony at a glance in the real workbench (local colony, or a real server when COLONIES_* is set):
+// the Executors view with the demo executors, their functions and owner actions; a process's readable Details with
+// Show Raw JSON; the status bar's counts; and the notification when a process of mine ends. Screenshots go to
+// .artifacts/e2e/ (and COLONYOS_SHOTS_DIR when set).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Locator } from 'playwright-core';
+import { connectColony, submitSpec } from './chatScenario';
+import { prepareRealServer, realServerConfigured, type RealServer } from './colonyTarget';
+import { editorTab, expandViewPane, openFile, runCommand, treeRows, waitForNotification, type Workbench, openWorkbench } from './workbench';
+
+describe('e2e: the colony at a glance', function () {
+  this.timeout(300_000);
+  let wb: Workbench;
+  let processes: Locator;
+  let real: RealServer | undefined;
+
+  const shot = async (name: string): Promise<void> => {
+    const file = await wb.screenshot(name);
+    const dir = process.env.COLONYOS_SHOTS_DIR;
+    if (dir) {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.copyFileSync(file, path.join(dir, `${real ? 'real-' : ''}${path.basename(file)}`));
+    }
+  };
+
+  before(async () => {
+    if (realServerConfigured()) real = await prepareRealServer();
+    wb = await openWorkbench();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) {
+      console.log(`screenshot: ${await wb.screenshot(`failed-cockpit-${this.currentTest.title.replace(/\W+/g, '-')}`)}`);
+      console.log(`workbench log (last 80 lines):\n${wb.logs.slice(-80).join('\n')}`);
+    }
+  });
+
+  after(async () => {
+    await wb?.close();
+    await real?.stop();
+  });
+
+  it('the Executors view lists the demo executors by type, with their functions', async () => {
+    processes = await connectColony(wb);
+    const executors = await expandViewPane(wb.page, 'Executors');
+    const echo = treeRows(executors, /^echo/).first();
+    await echo.waitFor({ timeout: 60_000 });
+    for (const type of ['progress', 'worker']) await treeRows(executors, new RegExp(`^${type}`)).first().waitFor({ timeout: 60_000 });
+    // Under the echo type: its executor; under the executor: its details and the registered functions.
+    const executorRow = treeRows(executors, /^echo-/).first();
+    await executorRow.waitFor({ timeout: 30_000 });
+    await executorRow.click();
+    if ((await executorRow.getAttribute('aria-expanded')) !== 'true') await wb.page.keyboard.press('ArrowRight');
+    await treeRows(executors, 'Last heard from').first().waitFor({ timeout: 30_000 });
+    await treeRows(executors, /^Functions/).first().click();
+    await treeRows(executors, /^chat/).first().waitFor({ timeout: 30_000 });
+    assert.match(await treeRows(executors, /^chat/).first().innerText(), /never called|calls?/);
+    await shot('cockpit-01-executors');
+  });
+
+  it('a process of mine that ends brings a notification, and its Details read as text with Show Raw JSON', async () => {
+    const id = await submitSpec(wb, 'progress.colonyos.json');
+    const done = await waitForNotification(wb.page, new RegExp(`progress \\(${id.slice(0, 8)}\\) finished successfully`));
+    assert.match(await done.innerText(), /Show Output/);
+    await shot('cockpit-02-notification');
+    await done.locator('a.monaco-button, .monaco-button').filter({ hasText: 'Show Output' }).first().click();
+    const tab = editorTab(wb.page, new RegExp(`-${id.slice(0, 8)}.*\\.txt`));
+    await tab.waitFor({ timeout: 60_000 });
+    const editor = wb.page.locator('.editor-instance .view-lines').first();
+    await editor.filter({ hasText: 'Successful' }).waitFor({ timeout: 30_000 });
+    const text = await editor.innerText();
+    assert.match(text, /Executor type\s+progress/);
+    assert.match(text, /Ran\s+\d/);
+    await shot('cockpit-03-details');
+    await runCommand(wb.page, 'ColonyOS: Show Raw JSON');
+    await editorTab(wb.page, new RegExp(`-${id.slice(0, 8)}.*\\.json`)).waitFor({ timeout: 60_000 });
+  });
+
+  it('the status bar carries the colony’s counts', async () => {
+    await openFile(wb.page, 'chat.colonyos.json');
+    const item = wb.page.locator('.statusbar-item[id="colonyos.colonyos-vscode.colonyos.connection"], .statusbar-item').filter({ hasText: /colony|Local/i }).first();
+    await item.waitFor({ timeout: 60_000 });
+    const hover = wb.page.locator('.monaco-hover').filter({ hasText: /server.s counts/ });
+    for (let attempt = 0; attempt < 10 && !(await hover.isVisible()); attempt++) {
+      await wb.page.mouse.move(900, 400);
+      await item.hover();
+      await hover.waitFor({ timeout: 3_000 }).catch(() => undefined);
+    }
+    assert.match(await hover.innerText(), /\d+ waiting, \d+ running, \d+ successful, \d+ failed, \d+ cancelled/);
+    await shot('cockpit-04-status-bar');
+    assert.ok(processes);
+  });
+});
