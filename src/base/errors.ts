@@ -100,9 +100,13 @@ export function commandRegistrar(context: vscode.ExtensionContext, output: vscod
   return (id, handler) => registerCommand(context, id, handler, { output });
 }
 
+/** Words whose capitals the id spelling loses ("showRawJson" is "Show Raw JSON"). */
+const ACRONYMS: Record<string, string> = { Json: 'JSON', Id: 'ID' };
+
 function commandTitle(id: string): string {
   const bare = id.replace(/^colonyos\./, '');
-  return bare.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+  const words = bare.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+  return words.replace(/\b[A-Z][a-z]+\b/g, (w) => ACRONYMS[w] ?? w);
 }
 
 /** `colonyos.showOutput`: the target of every "Show Output" button, also in the command palette. */

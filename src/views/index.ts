@@ -191,8 +191,9 @@ export function registerProcessTree(context: vscode.ExtensionContext, deps: Proc
     await documents.open('details', id);
   });
   reg('colonyos.showRawJson', async (arg?: unknown) => {
-    // From the Details editor's title bar the argument is that document's URI.
-    const fromDoc = arg instanceof vscode.Uri && arg.scheme === SCHEME ? parseDocUri(arg)?.processId : undefined;
+    // From the Details editor's title bar the argument is that document's URI; from the palette, the active editor's.
+    const uri = arg instanceof vscode.Uri ? arg : arg === undefined ? vscode.window.activeTextEditor?.document.uri : undefined;
+    const fromDoc = uri?.scheme === SCHEME ? parseDocUri(uri)?.processId : undefined;
     const id = fromDoc ?? processIdOf(arg) ?? selectedProcessId();
     if (!id) throw new UserFacingError('Select a process in the ColonyOS Processes view first.');
     watchProcess(id);
