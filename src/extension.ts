@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { registerConnection } from './connection/index';
 import { registerProcessTree } from './views/index';
 import { registerChannelPanels } from './panels/index';
+import { registerGraphPanels } from './panels/graphPanel';
+import { registerWorkflowsView } from './views/workflows';
 import { registerSpecs } from './specs/index';
 import { ProcessStore } from './store/processStore';
 import { ColonyCatalog } from './store/colonyCatalog';
@@ -22,11 +24,13 @@ export function activate(context: vscode.ExtensionContext) {
   connection.processStore = processes;
   stopLocalColony = () => localColony.stop();
   const tree = registerProcessTree(context, { output, connection, processes, catalog });
+  const workflows = registerWorkflowsView(context, { output, connection, processes });
   const panels = registerChannelPanels(context, { output, connection, processes });
+  const graphs = registerGraphPanels(context, { output, connection, processes });
   const specs = registerSpecs(context, { output, connection, tree, panels, processes, catalog });
   output.info('ColonyOS extension activated');
   // Returned for the extension-host tests.
-  return { connection, localColony, tree, panels, specs, processes, catalog };
+  return { connection, localColony, tree, workflows, panels, graphs, specs, processes, catalog };
 }
 
 export async function deactivate(): Promise<void> {

@@ -9,6 +9,7 @@ import { SpecCodeLensProvider } from './codeLens';
 import { SpecDiagnostics } from './diagnostics';
 import { createSpecFile } from './newFile';
 import { SpecSubmitter, type SpecPanelHooks, type SpecTreeHooks } from './submit';
+import { registerWorkflowPreview, type WorkflowPreviews } from './workflowPreview';
 
 export interface SpecsServices {
   output: vscode.LogOutputChannel;
@@ -23,6 +24,7 @@ export interface SpecsServices {
 export interface SpecsApi {
   diagnostics: SpecDiagnostics;
   submitter: SpecSubmitter;
+  previews: WorkflowPreviews;
 }
 
 export function registerSpecs(context: vscode.ExtensionContext, services: SpecsServices): SpecsApi {
@@ -41,7 +43,8 @@ export function registerSpecs(context: vscode.ExtensionContext, services: SpecsS
   registerCommand(context, 'colonyos.submitWorkflow', (arg?: unknown) => submitter.submitWorkflowCommand(arg), deps);
   registerCommand(context, 'colonyos.newFuncSpec', () => createSpecFile('funcspec'), deps);
   registerCommand(context, 'colonyos.newWorkflow', () => createSpecFile('workflow'), deps);
-  return { diagnostics, submitter };
+  const previews = registerWorkflowPreview(context, output);
+  return { diagnostics, submitter, previews };
 }
 
 export { analyzeSpecText, prepareSubmission } from './validate';
