@@ -49,6 +49,8 @@ const STAT_KEYS: Record<ProcessState, keyof Statistics> = {
 interface Group {
   graphs: ProcessGraph[];
   loaded: boolean;
+  /** The last list hit the server's maximum, so more may exist (kept when a removal shortens the list). */
+  truncated: boolean;
   stat: number | undefined;
   signature: string;
 }
@@ -102,7 +104,7 @@ export class WorkflowTreeModel {
 
   group(state: ProcessState): WorkflowGroup {
     const g = this.groupMap.get(state) as Group;
-    const truncated = g.graphs.length >= MAX_GRAPHS_PER_STATE;
+    const truncated = g.truncated;
     return { state, graphs: g.graphs, loaded: g.loaded, truncated, count: g.loaded && !truncated ? g.graphs.length : (g.stat ?? (g.loaded ? g.graphs.length : undefined)) };
   }
 
@@ -123,7 +125,7 @@ export class WorkflowTreeModel {
 
   reset(): void {
     this.generation++;
-    this.groupMap = new Map(STATE_ORDER.map((s) => [s, { graphs: [], loaded: false, stat: undefined, signature: '' }]));
+    this.groupMap = new Map(STATE_ORDER.map((s) => [s, { graphs: [], loaded: false, truncated: false, stat: undefined, signature: '' }]));
     this.openGraphs.clear();
     this.lastSession = undefined;
     this.error = undefined;
@@ -153,6 +155,7 @@ export class WorkflowTreeModel {
           const before = new Map(g.graphs.map((x) => [x.processgraphid, x.state]));
           g.graphs = lists[i];
           g.loaded = true;
+          g.truncated = lists[i].length >= MAX_GRAPHS_PER_STATE;
           for (const graph of g.graphs) if (before.get(graph.processgraphid) !== graph.state && this.openGraphs.has(graph.processgraphid)) moved.push(graph.processgraphid);
         }
         const sig = `${g.loaded}|${g.stat}|${g.graphs.map((x) => `${x.processgraphid}:${x.state}:${x.processids?.length ?? 0}`).join(',')}`;
@@ -183,6 +186,7 @@ export class WorkflowTreeModel {
     const g = this.groupMap.get(state) as Group;
     g.graphs = list;
     g.loaded = true;
+    g.truncated = list.length >= MAX_GRAPHS_PER_STATE;
   }
 
   /** A workflow row was expanded: its members are read through the store (the ones it does not know yet). */

@@ -167,12 +167,21 @@ export class ChatBrowser {
     });
   }
 
-  async open(opts: { theme?: Record<string, string>; themeClass?: string; processId?: string; channel?: string; state?: unknown; viewport?: { width: number; height: number } } = {}): Promise<ChatPage> {
+  async open(opts: {
+    theme?: Record<string, string>;
+    themeClass?: string;
+    processId?: string;
+    channel?: string;
+    state?: unknown;
+    viewport?: { width: number; height: number };
+    /** Another page of the extension (the graph panel), made by its own host-side renderer with this nonce and origin. */
+    html?: (nonce: string, origin: string) => string;
+  } = {}): Promise<ChatPage> {
     const context = this.contextHolder!;
     const page = await context.newPage();
     if (opts.viewport) await page.setViewportSize(opts.viewport);
     const nonce = `n${Math.random().toString(36).slice(2)}`;
-    const html = renderChatHtml({
+    const html = opts.html ? opts.html(nonce, ORIGIN) : renderChatHtml({
       cspSource: ORIGIN,
       nonce,
       scriptUri: `${ORIGIN}/media/chat.js`,
