@@ -55,8 +55,8 @@ describe('integration: workflows (Workflows view and graph panel)', function () 
   });
 
   it('getprocessgraphsmsg takes states 0 to 4 and a count up to 100, like the real server', async () => {
-    for (const s of [0, 1, 2, 3, 4]) assert.ok(Array.isArray(await c.getProcessGraphs(t.colonyName, 100, userKey, s as ProcessState)));
-    for (const s of [-1, 5]) await assert.rejects(c.getProcessGraphs(t.colonyName, 10, userKey, s as ProcessState), isError(400, 'invalid msg.State'));
+    for (const s of [0, 1, 2, 3, 4]) assert.ok(Array.isArray(await c.getProcessGraphs(t.colonyName, 100, userKey, s)));
+    for (const s of [-1, 5]) await assert.rejects(c.getProcessGraphs(t.colonyName, 10, userKey, s), isError(400, 'invalid msg.State'));
     await assert.rejects(c.getProcessGraphs(t.colonyName, 101, userKey, ProcessState.WAITING), isError(400, 'Count is larger than MaxCount limit <100>'));
     const waiting = await c.getProcessGraphs(t.colonyName, 100, userKey);
     assert.ok(waiting.some((g) => g.processgraphid === graph.processgraphid), 'without a state the server lists waiting graphs');

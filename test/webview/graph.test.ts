@@ -79,12 +79,12 @@ describe('graph webview', function () {
     await page.send({ type: 'graph', view: liveView() });
     await drawn(page, 3);
     assert.deepEqual(await edgeClasses(page), ['a>b edge', 'b>c edge blocking', 'a>c edge']);
-    await page.page.evaluate(() => ((document.querySelector('#nodes g.node') as any).__marker = 1));
+    await page.page.evaluate(() => ((document.querySelector<any>('#nodes g.node')).__marker = 1));
     await page.send({ type: 'states', nodes: [{ id: pid('b'), state: 'success' }] });
     assert.deepEqual(await edgeClasses(page), ['a>b edge', 'b>c edge', 'a>c edge']);
     await page.send({ type: 'states', nodes: [{ id: pid('c'), state: 'running' }] });
     const after = await page.page.evaluate(() => ({
-      same: (document.querySelector('#nodes g.node') as any).__marker === 1,
+      same: document.querySelector<any>('#nodes g.node').__marker === 1,
       meta: document.querySelectorAll('#nodes g.node')[2].querySelector('.meta')?.textContent,
     }));
     assert.deepEqual(after, { same: true, meta: '▶ running · cccccccc' });
