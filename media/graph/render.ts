@@ -19,6 +19,8 @@ export const STATE_TEXT: Record<NodeStateKey, { glyph: string; word: string }> =
 interface NodeHandle {
   view: GraphNodeView;
   g: SVGGElement;
+  /** The class last written, so an update touches only what changed (a style recalculation per write adds up). */
+  cls?: string;
   meta: SVGTextElement;
   title: SVGTitleElement;
 }
@@ -26,6 +28,7 @@ interface NodeHandle {
 interface EdgeHandle {
   view: GraphEdgeView;
   path: SVGPathElement;
+  cls?: string;
 }
 
 export const drawn = {
@@ -148,7 +151,10 @@ export function refreshClasses(): void {
   const view = drawn.view;
   if (!view) return;
   const preview = view.mode === 'preview';
-  for (const h of drawn.nodes.values()) h.g.setAttribute('class', nodeClass(h.view, preview));
+  for (const h of drawn.nodes.values()) {
+    const cls = nodeClass(h.view, preview);
+    if (cls !== h.cls) h.g.setAttribute('class', (h.cls = cls));
+  }
   const stateOf = (id: string) => drawn.nodes.get(id)?.view.state;
   const blocking = preview ? new Set<GraphEdgeView>() : blockingEdges(drawn.edges.map((e) => e.view), stateOf);
   for (const e of drawn.edges) {
@@ -156,7 +162,10 @@ export function refreshClasses(): void {
     if (e.view.problem) cls.push(e.view.problem);
     if (blocking.has(e.view)) cls.push('blocking');
     if (drawn.selected && (e.view.from === drawn.selected || e.view.to === drawn.selected)) cls.push('adjacent');
-    e.path.setAttribute('class', cls.join(' '));
+    const text = cls.join(' ');
+    if (text === e.cls) continue;
+    e.cls = text;
+    e.path.setAttribute('class', text);
     e.path.setAttribute('marker-end', `url(#${e.view.problem ? 'arrow-problem' : blocking.has(e.view) ? 'arrow-blocking' : 'arrow'})`);
   }
 }

@@ -2,18 +2,12 @@
 // CSP as the chat): nodes and edges drawn as SVG text, states updated in place, blocked-on edges, the preview's
 // problems, node clicks posting protocol messages, pan/zoom and the state saved for a reload.
 import * as assert from 'node:assert/strict';
-import { renderGraphHtml } from '../../src/panels/graphHtml';
 import { parseGraphWebviewMessage, type GraphPersistedState, type GraphView } from '../../src/panels/graphProtocol';
 import { previewGraph } from '../../src/specs/workflowGraph';
-import { ChatBrowser, type ChatPage } from './harness';
+import { ChatBrowser, graphPageHtml, type ChatPage } from './harness';
 
 const GRAPH_ID = '9'.repeat(64);
 const pid = (c: string) => c.repeat(64);
-
-export function graphPageHtml(saved: GraphPersistedState) {
-  return (nonce: string, origin: string) =>
-    renderGraphHtml({ cspSource: origin, nonce, scriptUri: `${origin}/media/graph.js`, styleUri: `${origin}/media/graph.css`, saved });
-}
 
 function liveView(): GraphView {
   return {

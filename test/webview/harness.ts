@@ -7,6 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { renderChatHtml } from '../../src/panels/chatHtml';
+import { renderGraphHtml } from '../../src/panels/graphHtml';
+import type { GraphPersistedState } from '../../src/panels/graphProtocol';
 import { EntryViewBuilder } from '../../src/panels/entryView';
 import { parseWebviewMessage, type ComposerView, type EntryView, type HostMessage, type PanelInfo, type StatusView } from '../../src/panels/protocol';
 import type { ChannelEntry } from '../../src/colonies/types';
@@ -150,6 +152,11 @@ export interface ChatPage {
   /** Errors thrown in the page, CSP violations and console errors. */
   problems: string[];
   close(): Promise<void>;
+}
+
+/** The graph panel's page (src/panels/graphHtml.ts) as the host serves it, for ChatBrowser.open({ html }). */
+export function graphPageHtml(saved: GraphPersistedState): (nonce: string, origin: string) => string {
+  return (nonce, origin) => renderGraphHtml({ cspSource: origin, nonce, scriptUri: `${origin}/media/graph.js`, styleUri: `${origin}/media/graph.css`, saved });
 }
 
 export class ChatBrowser {
