@@ -6,7 +6,7 @@
 // the rank above: a fan-out/fan-in pipeline) and "random" (each node depends on one or two earlier nodes anywhere:
 // long edges, the hard case for a layered layout).
 import { layoutGraph } from '../src/panels/graphLayout';
-import type { GraphEdgeView, GraphNodeView, GraphView, NodeStateKey } from '../src/panels/graphProtocol';
+import type { GraphEdgeView, GraphNodeView, GraphView } from '../src/panels/graphProtocol';
 import { ChatBrowser, graphPageHtml } from '../test/webview/harness';
 import { nowMs, round } from './lib/stats';
 
@@ -69,7 +69,7 @@ export async function runGraph(log: (line: string) => void): Promise<Record<stri
         long: (window as any).__long as number,
       }));
       // Every node changes state at once (a cancel): classes and texts in place, no layout.
-      const states = view.nodes.map((n) => ({ id: n.id, state: 'cancelled' as NodeStateKey }));
+      const states = view.nodes.map((n) => ({ id: n.id, state: 'cancelled' }));
       const s0 = nowMs();
       await page.send({ type: 'states', nodes: states });
       await p.waitForFunction(() => document.querySelectorAll('#nodes g.state-cancelled').length === document.querySelectorAll('#nodes g.node').length);
