@@ -139,4 +139,17 @@ describe('integration: workflows (Workflows view and graph panel)', function () 
     assert.match(controller.currentView()?.error ?? '', /no longer exists|Could not read/);
     controller.dispose();
   });
+
+  it('a submit refused for an unknown dependency leaves an empty waiting graph behind (docs/protocol.md §4.8)', async () => {
+    const before = new Set((await c.getProcessGraphs(t.colonyName, 100, userKey, ProcessState.WAITING)).map((g) => g.processgraphid));
+    const spec = { colonyname: t.colonyName, functionspecs: [funcSpec({ nodename: 'a', funcname: 'f', colonyname: t.colonyName, executortype: unique('nobody'), dependencies: ['ghost'] })] };
+    await assert.rejects(c.submitWorkflowSpec(spec, userKey), isError(500, /invalid dependencies/));
+    const orphans = (await c.getProcessGraphs(t.colonyName, 100, userKey, ProcessState.WAITING)).filter((g) => !before.has(g.processgraphid));
+    assert.equal(orphans.length, 1);
+    assert.deepEqual([orphans[0].rootprocessids, orphans[0].processids], [null, []]);
+    const full = await c.getProcessGraph(orphans[0].processgraphid, userKey);
+    assert.deepEqual([full.processids, full.nodes, full.edges], [[], [], []]);
+    await c.removeProcessGraph(orphans[0].processgraphid, userKey);
+  });
 });
+
