@@ -1,14 +1,9 @@
 // Owns the graph webview's handles on its surroundings: the VS Code API and the page's elements (src/panels/graphHtml.ts).
 import type { GraphWebviewMessage } from '../../src/panels/graphProtocol';
 
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
+import { vscodeApi } from '../shared/vscodeApi';
 
-export const vscode = acquireVsCodeApi();
+export const vscode = vscodeApi();
 export const post = (m: GraphWebviewMessage): void => vscode.postMessage(m);
 
 const $ = <T extends Element>(id: string): T => {

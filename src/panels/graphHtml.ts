@@ -1,7 +1,7 @@
 // The workflow graph panel's HTML. Pure (no `vscode`, no Node) so the webview tests load exactly what the host
 // serves, under the same CSP as the chat panel. Nothing from a server or a file is put here: the graph arrives
 // by postMessage and is built with createElementNS / textContent (media/graph/render.ts).
-import { chatCsp, escapeHtml } from './chatHtml';
+import { escapeHtml, webviewPageHead } from './chatHtml';
 import type { GraphPersistedState } from './graphProtocol';
 
 export interface GraphHtmlOptions {
@@ -16,16 +16,7 @@ export interface GraphHtmlOptions {
 export function renderGraphHtml(o: GraphHtmlOptions): string {
   const attr = escapeHtml;
   const saved = JSON.stringify(o.saved);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${attr(chatCsp(o.cspSource, o.nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attr(o.styleUri)}">
-<title>Workflow graph</title>
-</head>
-<body data-saved="${attr(saved)}">
+  return `${webviewPageHead({ ...o, title: 'Workflow graph' })}<body data-saved="${attr(saved)}">
 <div class="app">
   <header class="header">
     <div class="header-title">

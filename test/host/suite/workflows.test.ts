@@ -3,18 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ProcessState, type ProcessGraph } from '../../../src/colonies/types';
 import type { GraphView } from '../../../src/panels/graphProtocol';
-import { activeExtension } from '../helpers';
-import { poll } from '../../support/poll';
-
-function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, limitMs = 20_000): Promise<T> {
-  return poll(check, { what, limitMs, stepMs: 200, retryErrors: false });
-}
-
-function workspaceFile(name: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test workspace is open');
-  return vscode.Uri.joinPath(folder.uri, name);
-}
+import { activeExtension, eventually, workspaceFile } from '../helpers';
 
 interface Api {
   workflows: { model: { setExpanded(s: ProcessState, e: boolean): void; group(s: ProcessState): { graphs: readonly ProcessGraph[] } }; refresh(): Promise<void> };
