@@ -222,8 +222,10 @@ export class WorkflowTreeProvider implements vscode.TreeDataProvider<WorkflowNod
       item.contextValue = `workflowMember;state=${pres.key}`;
       item.accessibilityInformation = { label: `${item.label as string}, ${pres.label}` };
     } else {
-      item.iconPath = new vscode.ThemeIcon('loading~spin');
-      item.description = 'reading…';
+      const conn = this.model.processes;
+      const gone = conn?.store.goneReason(conn.conn, processId);
+      item.iconPath = new vscode.ThemeIcon(gone ? 'warning' : 'loading~spin');
+      item.description = gone ? cap(`cannot be read: ${gone}`) : 'reading…';
       item.contextValue = 'workflowMember';
     }
     item.tooltip = `Process ${processId}\nClick to show its details.`;
