@@ -47,14 +47,23 @@ const builds = [
     format: 'iife',
     target: 'es2022',
   },
+  {
+    ...common,
+    entryPoints: ['media/graph/main.ts'],
+    outfile: 'dist/media/graph.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
 ].filter((b) => fs.existsSync(path.join(__dirname, b.entryPoints[0])));
 
 function copyStatic() {
   // The webview stylesheet ships next to its script so localResourceRoots can stay at dist/media.
-  const css = path.join(__dirname, 'media/chat/chat.css');
-  if (fs.existsSync(css)) {
+  for (const css of ['media/chat/chat.css', 'media/graph/graph.css']) {
+    const from = path.join(__dirname, css);
+    if (!fs.existsSync(from)) continue;
     fs.mkdirSync(path.join(__dirname, 'dist/media'), { recursive: true });
-    fs.copyFileSync(css, path.join(__dirname, 'dist/media/chat.css'));
+    fs.copyFileSync(from, path.join(__dirname, 'dist/media', path.basename(css)));
   }
 }
 

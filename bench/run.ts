@@ -1,5 +1,5 @@
 // `npm run bench [-- --json] [-- <name> ...]`: runs the benchmarks one after another (latency, burst, tree, client,
-// server, extension), prints every figure, and with --json writes them to bench/results.json with the machine they ran on.
+// server, extension, graph), prints every figure, and with --json writes them to bench/results.json with the machine they ran on.
 // Benchmarks are measurements, never assertions: a missed goal is printed, not failed.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -7,19 +7,22 @@ import * as path from 'node:path';
 import { runBurst } from './burst';
 import { runClient } from './client';
 import { runExtension } from './extension';
+import { runGraph } from './graph';
 import { runLatency } from './latency';
 import { runServer } from './server';
 import { runTree } from './tree';
 
 type Bench = (log: (line: string) => void) => Promise<Record<string, number>>;
 
-const BENCHES: Record<string, Bench> = { latency: runLatency, burst: runBurst, tree: runTree, client: runClient, server: runServer, extension: runExtension };
+const BENCHES: Record<string, Bench> = { latency: runLatency, burst: runBurst, tree: runTree, client: runClient, server: runServer, extension: runExtension, graph: runGraph };
 
 const GOALS: Array<{ field: string; ok: (v: number, all: Record<string, number>) => boolean; text: string }> = [
   { field: 'latency_client_p50_ms', ok: (v, all) => v <= 1.5 * all.latency_floor_p50_ms, text: 'client p50 within 1.5× of the bare ws floor' },
   { field: 'latency_webview_p99_ms', ok: (v) => v < 50, text: 'webview p99 under 50 ms' },
   { field: 'burst_render_ms', ok: (v) => v < 1000, text: '10,000-message burst rendered in under 1 s' },
   { field: 'burst_dom_nodes', ok: (v) => v < 1000, text: 'DOM under 1,000 nodes after the burst' },
+  { field: 'graph_layered_500_drawn_wall_ms', ok: (v) => v < 1000, text: '500-node workflow graph laid out and drawn in under 1 s' },
+  { field: 'graph_layered_500_all_states_ms', ok: (v) => v < 100, text: 'every state of a 500-node graph updated in under 100 ms' },
   { field: 'bundle_bytes', ok: (v) => v < 300_000, text: 'production bundle under 300 KB' },
   // Only when a real server was configured (COLONIES_*): the local colony at least as fast on every path.
   { field: 'server_rps_local_vs_real_ratio', ok: (v) => v >= 1, text: 'local colony signed requests/s ≥ the real server' },

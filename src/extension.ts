@@ -4,6 +4,8 @@ import { registerProcessTree } from './views/index';
 import { registerExecutorsView } from './views/executorsView';
 import { registerProcessNotifications } from './views/processNotifications';
 import { registerChannelPanels } from './panels/index';
+import { registerGraphPanels } from './panels/graphPanel';
+import { registerWorkflowsView } from './views/workflows';
 import { registerSpecs } from './specs/index';
 import { ProcessStore } from './store/processStore';
 import { ColonyCatalog } from './store/colonyCatalog';
@@ -33,12 +35,14 @@ export function activate(context: vscode.ExtensionContext) {
   const notifications = registerProcessNotifications(connection, processes);
   context.subscriptions.push(notifications);
   const executors = registerExecutorsView(context, { output, connection, catalog });
+  const workflows = registerWorkflowsView(context, { output, connection, processes });
   const panels = registerChannelPanels(context, { output, connection, processes, catalog });
+  const graphs = registerGraphPanels(context, { output, connection, processes });
   const specs = registerSpecs(context, { output, connection, tree, panels, processes, catalog });
   registerWalkthrough(context, output);
   output.info('ColonyOS extension activated');
   // Returned for the extension-host tests.
-  return { connection, localColony, statusBar, tree, executors, notifications, panels, specs, processes, catalog };
+  return { connection, localColony, statusBar, tree, executors, workflows, notifications, panels, graphs, specs, processes, catalog };
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,14 +1,9 @@
 // Owns the webview's handles on its surroundings: the VS Code API (messages to the host, saved state) and the page's elements.
 import type { WebviewMessage } from '../../src/panels/protocol';
 
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
+import { vscodeApi } from '../shared/vscodeApi';
 
-export const vscode = acquireVsCodeApi();
+export const vscode = vscodeApi();
 export const post = (m: WebviewMessage): void => vscode.postMessage(m);
 
 const $ = <T extends HTMLElement>(id: string): T => {

@@ -325,7 +325,12 @@ export class Controller {
     for (const p of byNode.values()) {
       for (const dep of (p.spec.conditions.dependencies ?? []) as string[]) {
         const parent = byNode.get(dep);
-        if (!parent) throw internal('Failed to submit workflow, invalid dependencies, are you depending on a nodename that does not exits?');
+        if (!parent) {
+          // A real server stores the graph before it checks dependencies and never removes it: an empty waiting graph
+          // stays listed (docs/protocol.md §4.8).
+          this.state.graphs.set(graph.processgraphid, { ...graph, rootprocessids: [], processids: [], submissiontime: nowNs() });
+          throw internal('Failed to submit workflow, invalid dependencies, are you depending on a nodename that does not exits?');
+        }
         p.parents.push(parent.processid);
         parent.children.push(p.processid);
       }

@@ -384,7 +384,8 @@ export function graphJson(g: GraphRec, extras: GraphJsonExtras = {}): Record<str
     initiatorid: g.initiatorid,
     initiatorname: g.initiatorname,
     colonyname: g.colonyname,
-    rootprocessids: g.rootprocessids,
+    // Only the empty graph a refused submit leaves behind has no root; a real server sends null for it.
+    rootprocessids: g.rootprocessids.length ? g.rootprocessids : null,
     state: g.state,
     submissiontime: t(g.submissiontime),
     starttime: t(g.starttime),

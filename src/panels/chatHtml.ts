@@ -43,7 +43,8 @@ export function chatCsp(cspSource: string, nonce: string): string {
   ].join('; ');
 }
 
-export function renderChatHtml(o: ChatHtmlOptions): string {
+/** The start of every webview page of the extension (chat, workflow graph): doctype, CSP, stylesheet, title. */
+export function webviewPageHead(o: { cspSource: string; nonce: string; styleUri: string; title: string }): string {
   const attr = escapeHtml;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -52,9 +53,14 @@ export function renderChatHtml(o: ChatHtmlOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${attr(chatCsp(o.cspSource, o.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attr(o.styleUri)}">
-<title>${escapeHtml(o.title ?? 'Channel')}</title>
+<title>${escapeHtml(o.title)}</title>
 </head>
-<body data-process-id="${attr(o.processId ?? '')}" data-channel="${attr(o.channel ?? '')}" data-connection="${attr(o.connection ?? '')}">
+`;
+}
+
+export function renderChatHtml(o: ChatHtmlOptions): string {
+  const attr = escapeHtml;
+  return `${webviewPageHead({ ...o, title: o.title ?? 'Channel' })}<body data-process-id="${attr(o.processId ?? '')}" data-channel="${attr(o.channel ?? '')}" data-connection="${attr(o.connection ?? '')}">
 <div class="app">
   <header class="header">
     <div class="header-title">

@@ -6,7 +6,14 @@ import type { Disposable } from '../colonies/events';
 import { errorMessage } from '../colonies/rpc';
 import { storeConnection, type ConnectionChange, type ConnectionState, type Session } from '../connection/types';
 import { ConnectionProcesses, type ProcessStore } from '../store/processStore';
-import type { ChannelController } from './channelController';
+import type { ConnectedSession } from './controllerOptions';
+
+/** What a panel's controller (channel or graph) offers its connection: connect, disconnect, and whether it is offline. */
+export interface ConnectableController {
+  connect(session: ConnectedSession & { processes: ConnectionProcesses }): Promise<void>;
+  disconnect(reason?: string): void;
+  readonly view: { readonly status: { readonly kind: string } };
+}
 
 /** The part of the connection service a panel uses. */
 export interface PanelConnectionSource {
@@ -26,7 +33,7 @@ export class PanelConnection implements Disposable {
 
   constructor(
     private readonly source: PanelConnectionSource,
-    private readonly controller: ChannelController,
+    private readonly controller: ConnectableController,
     private readonly processes: ProcessStore,
     /** The server it was opened on (connection/identity.ts identityKey), kept across window reloads. */
     readonly identity?: string,

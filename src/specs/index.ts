@@ -11,6 +11,7 @@ import { SpecDiagnostics } from './diagnostics';
 import { createSpecFile } from './newFile';
 import { SpecSubmitter, type SpecPanelHooks, type SpecTreeHooks } from './submit';
 import { SpecWaitHints } from './waitHint';
+import { registerWorkflowPreview, type WorkflowPreviews } from './workflowPreview';
 
 export interface SpecsServices {
   output: vscode.LogOutputChannel;
@@ -27,6 +28,7 @@ export interface SpecsApi {
   submitter: SpecSubmitter;
   /** Completion, hovers and warnings from the colony catalog; absent without a catalog. */
   catalog?: SpecCatalogFeatures;
+  previews: WorkflowPreviews;
 }
 
 export function registerSpecs(context: vscode.ExtensionContext, services: SpecsServices): SpecsApi {
@@ -52,7 +54,8 @@ export function registerSpecs(context: vscode.ExtensionContext, services: SpecsS
   registerCommand(context, 'colonyos.submitWorkflow', (arg?: unknown) => submitter.submitWorkflowCommand(arg), deps);
   registerCommand(context, 'colonyos.newFuncSpec', () => createSpecFile('funcspec'), deps);
   registerCommand(context, 'colonyos.newWorkflow', () => createSpecFile('workflow'), deps);
-  return { diagnostics, submitter, catalog };
+  const previews = registerWorkflowPreview(context, output);
+  return { diagnostics, submitter, catalog, previews };
 }
 
 export { analyzeSpecText, prepareSubmission } from './validate';

@@ -24,6 +24,16 @@ export interface SpecIssue {
   line: number;
   column: number;
   fix?: IssueFix;
+  /** What a workflow check is about, for drawing it on the graph preview (specs/workflowGraph.ts). */
+  subject?: IssueSubject;
+}
+
+/** The workflow spec (by index), dependency or cycle an issue names. */
+export interface IssueSubject {
+  spec?: number;
+  dependency?: string;
+  /** Node names around a dependency cycle, the first repeated at the end. */
+  cycle?: string[];
 }
 
 export function hasErrors(issues: readonly SpecIssue[]): boolean {

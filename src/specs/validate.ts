@@ -4,7 +4,7 @@ import type { Node } from 'jsonc-parser/lib/esm/main.js';
 import type { FunctionSpec, WorkflowSpec } from '../colonies/types';
 import { toFunctionSpec, toWorkflowSpec, workflowColony, workflowSpecList } from './defaults';
 import { detectKind, kindFromValue, type SpecKind } from './detect';
-import { hasErrors, sortIssues, type SpecIssue } from './issues';
+import { hasErrors, sortIssues, type IssueSubject, type SpecIssue } from './issues';
 import { issueAt, nodeAt, parseJsonDocument, type JsonPath, type ParsedJson } from './jsonText';
 import { checkSchema } from './schemaCheck';
 
@@ -28,6 +28,10 @@ const KIND_WORDS: Record<SpecKind, string> = { funcspec: 'function spec', workfl
 function semantic(text: string, node: Node, code: string, message: string, severity: SpecIssue['severity'] = 'error', fix?: SpecIssue['fix']): SpecIssue {
   const length = node.type === 'object' || node.type === 'array' ? 1 : node.length;
   return issueAt(text, node.offset, length, { severity, code, source: 'semantic', message, ...(fix ? { fix } : {}) });
+}
+
+function about(issue: SpecIssue, subject: IssueSubject): SpecIssue {
+  return { ...issue, subject };
 }
 
 function duplicateKeys(root: Node, text: string): SpecIssue[] {
@@ -77,7 +81,8 @@ function standaloneDependencies(root: Node, text: string): SpecIssue[] {
   ];
 }
 
-function specPaths(value: unknown): JsonPath[] {
+/** The JSON path of each spec of a workflow document. */
+export function specPaths(value: unknown): JsonPath[] {
   const base: JsonPath = Array.isArray(value) ? [] : ['functionspecs'];
   return workflowSpecList(value).map((_, i) => [...base, i]);
 }
@@ -93,7 +98,8 @@ function workflowChecks(root: Node, text: string, value: unknown, activeColony: 
     if (nodenames.has(name)) {
       const node = nodeAt(root, [...paths[i], 'nodename']);
       if (node) {
-        issues.push(semantic(text, node, 'duplicate-nodename', `Duplicate nodename "${name}": the server rejects the workflow. Give each spec its own nodename.`));
+        const issue = semantic(text, node, 'duplicate-nodename', `Duplicate nodename "${name}": the server rejects the workflow. Give each spec its own nodename.`);
+        issues.push(about(issue, { spec: i }));
       }
     } else {
       nodenames.set(name, i);
@@ -108,16 +114,16 @@ function workflowChecks(root: Node, text: string, value: unknown, activeColony: 
       if (dep.type !== 'string') return;
       const target = String(dep.value);
       if (target === name) {
-        issues.push(semantic(text, dep, 'self-dependency', `Spec "${target}" depends on itself, so it would wait forever. Remove this dependency.`));
+        const issue = semantic(text, dep, 'self-dependency', `Spec "${target}" depends on itself, so it would wait forever. Remove this dependency.`);
+        issues.push(about(issue, { spec: i, dependency: target }));
       } else if (!nodenames.has(target)) {
-        issues.push(
-          semantic(
-            text,
-            dep,
-            'unknown-dependency',
-            `Dependency "${target}" is not the nodename of any spec in this workflow${known ? ` (nodenames: ${known})` : ''}. Fix the name or add that spec.`,
-          ),
+        const issue = semantic(
+          text,
+          dep,
+          'unknown-dependency',
+          `Dependency "${target}" is not the nodename of any spec in this workflow${known ? ` (nodenames: ${known})` : ''}. Fix the name or add that spec.`,
         );
+        issues.push(about(issue, { spec: i, dependency: target }));
       } else if (typeof name === 'string') {
         edges.set(name, [...(edges.get(name) ?? []), target]);
       }
@@ -128,9 +134,8 @@ function workflowChecks(root: Node, text: string, value: unknown, activeColony: 
     const from = nodenames.get(cycle[0]);
     const node = from === undefined ? undefined : nodeAt(root, [...paths[from], 'conditions', 'dependencies']);
     if (node) {
-      issues.push(
-        semantic(text, node, 'dependency-cycle', `Dependency cycle ${cycle.map((n) => `"${n}"`).join(' → ')}: these specs would wait for each other forever. Break the cycle.`),
-      );
+      const issue = semantic(text, node, 'dependency-cycle', `Dependency cycle ${cycle.map((n) => `"${n}"`).join(' → ')}: these specs would wait for each other forever. Break the cycle.`);
+      issues.push(about(issue, { spec: from, cycle }));
     }
   }
   const colony = workflowColony(value) || activeColony;

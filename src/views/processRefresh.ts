@@ -1,11 +1,20 @@
-// Glue between the tree view, the connection and the RefreshScheduler: what "visible", "active" and
-// "one refresh" mean for the process tree.
+// Glue between a tree view, the connection and the RefreshScheduler: what "visible", "active" and
+// "one refresh" mean for the Processes view and the Workflows view (the same rules for both).
 import * as vscode from 'vscode';
 import { ColoniesError, ColoniesTransportError } from '../colonies/rpc';
 import type { ConnectionService } from '../connection/types';
-import type { ProcessTreeModel } from './processTreeModel';
+import type { ProcessState } from '../colonies/types';
 import { RefreshScheduler, refreshIntervalMs } from './refreshScheduler';
-import type { TreeNode } from './treeNodes';
+
+/** What the refresh manager needs of a tree model: one refresh, and which state groups are open. */
+export interface RefreshableModel {
+  refresh(): Promise<void>;
+  setExpanded(state: ProcessState, expanded: boolean): void;
+  readonly hasExpandedGroups: boolean;
+}
+
+/** The tree nodes the manager looks at: state groups (and the Processes view's colony row). */
+export type RefreshableNode = { kind: string; state?: ProcessState };
 import { errorMessage } from '../colonies/rpc';
 import { Disposable } from '../base/disposable';
 
@@ -26,9 +35,9 @@ export class ProcessRefreshManager extends Disposable implements vscode.Disposab
   onRefreshed: () => void = () => undefined;
 
   constructor(
-    private readonly model: ProcessTreeModel,
+    private readonly model: RefreshableModel,
     private readonly connection: ConnectionService & RefreshHooks,
-    view: vscode.TreeView<TreeNode>,
+    view: vscode.TreeView<RefreshableNode>,
     output: vscode.LogOutputChannel,
   ) {
     super();
@@ -43,12 +52,12 @@ export class ProcessRefreshManager extends Disposable implements vscode.Disposab
     this.registerAll(
       view.onDidChangeVisibility((e) => this.scheduler.setVisible(e.visible)),
       view.onDidExpandElement((e) => {
-        if (e.element.kind === 'group') model.setExpanded(e.element.state, true);
+        if (e.element.kind === 'group' && e.element.state !== undefined) model.setExpanded(e.element.state, true);
         if (e.element.kind === 'colony') this.colonyExpanded = true;
         this.updateActive();
       }),
       view.onDidCollapseElement((e) => {
-        if (e.element.kind === 'group') model.setExpanded(e.element.state, false);
+        if (e.element.kind === 'group' && e.element.state !== undefined) model.setExpanded(e.element.state, false);
         if (e.element.kind === 'colony') this.colonyExpanded = false;
         this.updateActive();
       }),

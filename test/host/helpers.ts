@@ -1,7 +1,9 @@
 // Shared by the extension-host tests: the manifest of the extension under test, read at run time.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { poll } from '../support/poll';
 
 export interface Manifest {
   name: string;
@@ -35,4 +37,16 @@ export async function activeExtension(): Promise<vscode.Extension<unknown>> {
   if (!extension) throw new Error(`extension ${id} is not loaded in this host`);
   await extension.activate();
   return extension;
+}
+
+/** Polls every 200 ms; a throwing check fails at once. */
+export function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, limitMs = 20_000): Promise<T> {
+  return poll(check, { what, limitMs, stepMs: 200, retryErrors: false });
+}
+
+/** A file of the fixture workspace the host opened. */
+export function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test workspace is open');
+  return vscode.Uri.joinPath(folder.uri, name);
 }

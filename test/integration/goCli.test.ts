@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureBinary } from '../../scripts/real-server.mjs';
-import { startDemoExecutors, type DemoExecutors } from './helpers';
+import { registerExecutor, startDemoExecutors, type DemoExecutors } from './helpers';
+import { waitFor } from '../support/poll';
 import { needKey, unique, useTarget } from './target';
 
 interface CliResult {
@@ -119,5 +120,75 @@ describe('integration: the ColonyOS Go CLI', function () {
     assert.equal(row('Waiting processes'), stats.waitingprocesses, shown);
     assert.equal(row('Successful processes'), stats.successfulprocesses, shown);
     assert.ok(row('Executors') >= 2, shown);
+  });
+
+  /** The workflows `workflow <cmd> --json` lists (it prints nothing on stdout, only a warning, when there are none). */
+  async function listed(cmd: string, prvkey: string): Promise<{ processgraphid: string; processids: string[] | null; state: number }[]> {
+    const out = ok(await cli(['workflow', cmd, '--json', '--count', '100'], prvkey), `workflow ${cmd}`).trim();
+    return out ? (JSON.parse(out) as { processgraphid: string; processids: string[] | null; state: number }[]) : [];
+  }
+
+  function submittedId(r: CliResult): string {
+    ok(r, 'workflow submit');
+    const id = /WorkflowID=([0-9a-f]{64})/.exec(r.stderr + r.stdout)?.[1];
+    assert.ok(id, `the CLI names the submitted workflow: ${r.stderr}`);
+    return id;
+  }
+
+  const step = (nodename: string, executortype: string, dependencies: string[] = []) => ({
+    nodename, funcname: 'progress', kwargs: { stepms: 5 }, channels: ['progress'], maxexectime: 60,
+    conditions: { executortype, colonyname: target().colonyName, dependencies },
+  });
+
+  it('workflow submit --spec runs a workflow our progress executor runs; pss and get show it', async function () {
+    const userKey = needKey(this, target(), 'userPrvKey', 'submitting with the CLI');
+    const id = submittedId(await cli(['workflow', 'submit', '--spec', specFile([step('first', demos!.progressType), step('second', demos!.progressType, ['first'])])], userKey));
+    await waitFor('the workflow in `workflow pss`', async () => ((await listed('pss', userKey)).some((g) => g.processgraphid === id) ? true : undefined), 60_000, 300);
+    const text = ok(await cli(['workflow', 'get', '--workflowid', id, '--json'], userKey), 'workflow get --json');
+    const graph = JSON.parse(text.slice(0, text.lastIndexOf('}') + 1)) as { state: number; processids: string[]; nodes: { data: { label: string } }[]; edges: unknown[] };
+    assert.equal(graph.state, 2);
+    assert.equal(graph.processids.length, 2);
+    assert.deepEqual(graph.nodes.map((n) => n.data.label).sort(), ['first', 'second']);
+    assert.equal(graph.edges.length, 1);
+    const table = ok(await cli(['workflow', 'get', '--workflowid', id], userKey), 'workflow get');
+    assert.match(table, /State +│ Successful/);
+    ok(await cli(['workflow', 'remove', '--workflowid', id], userKey), 'workflow remove');
+  });
+
+  it('workflow psw, ps, psc, cancel and remove follow a workflow through its states', async function () {
+    const t = target();
+    const userKey = needKey(this, t, 'userPrvKey', 'submitting with the CLI');
+    const colonyKey = needKey(this, t, 'colonyPrvKey', 'an executor takes the first step');
+    const type = unique('cli-wf');
+    const id = submittedId(await cli(['workflow', 'submit', '--spec', specFile([step('a', type), step('b', type, ['a'])])], userKey));
+    assert.ok((await listed('psw', userKey)).some((g) => g.processgraphid === id && g.processids?.length === 2), 'psw lists it with its processes');
+    const executor = await registerExecutor(t.client(), t, colonyKey, type);
+    await t.client().assign(t.colonyName, 10, executor.prvkey);
+    assert.ok((await listed('ps', userKey)).some((g) => g.processgraphid === id), 'ps lists it once a step runs');
+    assert.ok(!(await listed('psw', userKey)).some((g) => g.processgraphid === id));
+    ok(await cli(['workflow', 'cancel', '--workflowid', id], userKey), 'workflow cancel');
+    assert.ok((await listed('psc', userKey)).some((g) => g.processgraphid === id), 'psc lists it after the cancel');
+    assert.deepEqual((await listed('psf', userKey)).filter((g) => g.processgraphid === id), []);
+    const removed = await cli(['workflow', 'remove', '--workflowid', id], userKey);
+    assert.match(ok(removed, 'workflow remove') + removed.stderr, /Workflow removed/);
+    const gone = await cli(['workflow', 'get', '--workflowid', id], userKey);
+    assert.notEqual(gone.code, 0);
+    assert.match(gone.stderr, /Workflow not found/);
+  });
+
+  it('workflow submit: an object with functionspecs is refused by the CLI; an unknown dependency by the server, which keeps an empty graph', async function () {
+    const t = target();
+    const userKey = needKey(this, t, 'userPrvKey', 'submitting with the CLI');
+    const asObject = await cli(['workflow', 'submit', '--spec', specFile({ colonyname: t.colonyName, functionspecs: [step('a', 'nobody')] })], userKey);
+    assert.notEqual(asObject.code, 0);
+    assert.match(asObject.stderr, /It looks like you are trying to submit a function spec/);
+    const before = new Set((await listed('psw', userKey)).map((g) => g.processgraphid));
+    const bad = await cli(['workflow', 'submit', '--spec', specFile([step('a', unique('nobody'), ['ghost'])])], userKey);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /invalid dependencies, are you depending on a nodename that does not exits\?/);
+    const orphans = (await listed('psw', userKey)).filter((g) => !before.has(g.processgraphid));
+    assert.equal(orphans.length, 1, 'the server stored the graph before it checked the dependencies (docs/protocol.md §4.8)');
+    assert.deepEqual(orphans[0].processids ?? [], []);
+    ok(await cli(['workflow', 'remove', '--workflowid', orphans[0].processgraphid], userKey), 'workflow remove of the empty graph');
   });
 });

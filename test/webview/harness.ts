@@ -7,6 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { renderChatHtml } from '../../src/panels/chatHtml';
+import { renderGraphHtml } from '../../src/panels/graphHtml';
+import type { GraphPersistedState } from '../../src/panels/graphProtocol';
 import { EntryViewBuilder } from '../../src/panels/entryView';
 import { parseWebviewMessage, type ComposerView, type EntryView, type HostMessage, type PanelInfo, type StatusView } from '../../src/panels/protocol';
 import type { ChannelEntry } from '../../src/colonies/types';
@@ -152,6 +154,11 @@ export interface ChatPage {
   close(): Promise<void>;
 }
 
+/** The graph panel's page (src/panels/graphHtml.ts) as the host serves it, for ChatBrowser.open({ html }). */
+export function graphPageHtml(saved: GraphPersistedState): (nonce: string, origin: string) => string {
+  return (nonce, origin) => renderGraphHtml({ cspSource: origin, nonce, scriptUri: `${origin}/media/graph.js`, styleUri: `${origin}/media/graph.css`, saved });
+}
+
 export class ChatBrowser {
   private userDataDir: string | undefined;
   private contextHolder: BrowserContext | undefined;
@@ -167,12 +174,21 @@ export class ChatBrowser {
     });
   }
 
-  async open(opts: { theme?: Record<string, string>; themeClass?: string; processId?: string; channel?: string; state?: unknown; viewport?: { width: number; height: number } } = {}): Promise<ChatPage> {
+  async open(opts: {
+    theme?: Record<string, string>;
+    themeClass?: string;
+    processId?: string;
+    channel?: string;
+    state?: unknown;
+    viewport?: { width: number; height: number };
+    /** Another page of the extension (the graph panel), made by its own host-side renderer with this nonce and origin. */
+    html?: (nonce: string, origin: string) => string;
+  } = {}): Promise<ChatPage> {
     const context = this.contextHolder!;
     const page = await context.newPage();
     if (opts.viewport) await page.setViewportSize(opts.viewport);
     const nonce = `n${Math.random().toString(36).slice(2)}`;
-    const html = renderChatHtml({
+    const html = opts.html ? opts.html(nonce, ORIGIN) : renderChatHtml({
       cspSource: ORIGIN,
       nonce,
       scriptUri: `${ORIGIN}/media/chat.js`,

@@ -3,19 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Process, ProcessGraph } from '../../../src/colonies/types';
-import { activeExtension } from '../helpers';
-import { poll } from '../../support/poll';
-
-/** Polls every 200 ms; a throwing check fails at once. */
-function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, limitMs = 20_000): Promise<T> {
-  return poll(check, { what, limitMs, stepMs: 200, retryErrors: false });
-}
-
-function workspaceFile(name: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test workspace is open');
-  return vscode.Uri.joinPath(folder.uri, name);
-}
+import { activeExtension, eventually, workspaceFile } from '../helpers';
 
 const messages = (uri: vscode.Uri, source?: string) =>
   vscode.languages.getDiagnostics(uri).filter((d) => !source || d.source === source).map((d) => d.message);
