@@ -2,13 +2,18 @@
 // real workbench, the way scripts/readme-screenshots.ts does: npx tsx scripts/workflow-screenshots.ts
 // A pipeline runs on the local colony's progress executor (one step keeps running, one waits for an executor type
 // nobody serves), and a broken workflow file shows its problems in the preview.
+// With COLONIES_* set (node scripts/real-server.mjs run -- npx tsx scripts/workflow-screenshots.ts) the same walk runs
+// against that ColonyOS server, with the demo executors started here, and the pictures go only to COLONYOS_SHOTS_DIR
+// (named real-*.png): the README keeps the local colony's.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { contextMenuAction, expandViewPane, openFile, openWorkbench, runCommand, treeRows, waitForNotification, webviewContent } from '../test/e2e/workbench';
-import { startLocalColony } from '../test/e2e/chatScenario';
+import { connectColony } from '../test/e2e/chatScenario';
+import { prepareRealServer, realServerConfigured, type RealServer } from '../test/e2e/colonyTarget';
 
-const OUT = path.resolve(__dirname, '..', 'media', 'screenshots');
+const REAL = realServerConfigured();
 const EXTRA = process.env.COLONYOS_SHOTS_DIR;
+const OUT = REAL ? (EXTRA ?? path.resolve(__dirname, '..', '.artifacts', 'e2e')) : path.resolve(__dirname, '..', 'media', 'screenshots');
 
 const step = (nodename: string, dependencies: string[], stepms: number, executortype = 'progress') => ({
   nodename,
@@ -37,21 +42,22 @@ const BROKEN = [
 ];
 
 async function save(page: import('playwright-core').Page, name: string): Promise<void> {
-  const file = path.join(OUT, name);
+  const file = path.join(OUT, REAL ? `real-${name}` : name);
   await page.screenshot({ path: file });
-  if (EXTRA) fs.copyFileSync(file, path.join(EXTRA, name));
+  if (EXTRA && !REAL) fs.copyFileSync(file, path.join(EXTRA, name));
 }
 
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   if (EXTRA) fs.mkdirSync(EXTRA, { recursive: true });
+  const real: RealServer | undefined = REAL ? await prepareRealServer() : undefined;
   const wb = await openWorkbench();
   const { page } = wb;
   try {
     await page.setViewportSize({ width: 1400, height: 860 });
     fs.writeFileSync(path.join(wb.folder, 'pipeline.workflow.json'), `${JSON.stringify(PIPELINE, null, 2)}\n`);
     fs.writeFileSync(path.join(wb.folder, 'broken.workflow.json'), `${JSON.stringify(BROKEN, null, 2)}\n`);
-    await startLocalColony(wb);
+    await connectColony(wb);
     await openFile(page, 'pipeline.workflow.json');
     await runCommand(page, 'ColonyOS: Submit Workflow');
     await waitForNotification(page, /Submitted .*workflow/i);
@@ -87,6 +93,7 @@ async function main(): Promise<void> {
     throw err;
   } finally {
     await wb.close();
+    await real?.stop();
   }
 }
 
