@@ -108,7 +108,7 @@ describe('reliability: garbage from the server', function () {
     {
       name: '50 MB of garbage',
       reply: (_q, s) => s.end(Buffer.alloc(50 * 1024 * 1024, 'x')),
-      expect: /not a ColonyOS envelope \(HTTP 200\): x+… \(52428800 characters\)/,
+      expect: /not a ColonyOS envelope \(HTTP 200\): x+ … \(52,428,600 more characters\)/,
       big: true,
     },
     {
