@@ -44,6 +44,9 @@ describe('e2e: the colony at a glance', function () {
 
   it('the Executors view lists the demo executors by type, with their functions', async () => {
     processes = await connectColony(wb);
+    // The Executors view starts collapsed under Processes: give it the side bar, as a user would.
+    const processesHeader = processes.locator('.pane-header');
+    if ((await processesHeader.getAttribute('aria-expanded')) === 'true') await processesHeader.click();
     const executors = wb.page.locator('.part.sidebar .pane').filter({ has: wb.page.locator('.pane-header', { hasText: /^\s*Executors/i }) });
     const header = executors.locator('.pane-header');
     await header.waitFor({ timeout: 60_000 });
@@ -61,6 +64,9 @@ describe('e2e: the colony at a glance', function () {
     await treeRows(executors, /^chat/).first().waitFor({ timeout: 30_000 });
     assert.match(await treeRows(executors, /^chat/).first().innerText(), /never called|calls?/);
     await shot('cockpit-01-executors');
+    // Back to Processes (it polls only while visible; the status bar's counts come from it).
+    await header.click();
+    await processesHeader.click();
   });
 
   it('a process of mine that ends brings a notification, and its Details read as text with Show Raw JSON', async () => {

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { ChannelSession, ColoniesClient, ExecutorState, ProcessState, entryText, funcSpec } from '../../src/colonies/index';
 import { startLocalColony, type LocalColony } from '../../src/localcolony/index';
-import { NO_OWNER_KEY_REASON, startEchoExecutor, type ExecutorHandle } from '../../src/localcolony/executors/index';
+import { NO_OWNER_KEY_REASON, startEchoExecutor, startWorkerExecutor, type ExecutorHandle } from '../../src/localcolony/executors/index';
 import { registerExecutor, until } from './helpers';
 import { needKey, unique, useTarget, type Target } from './target';
 import { waitFor } from '../support/poll';
@@ -192,6 +192,21 @@ describe('integration: demo executors unregister when they stop', function () {
     // Float seconds: the chat ran for a fraction of a second up to a few seconds, never milliseconds or nanoseconds.
     assert.ok(after.avgexectime > 0 && after.avgexectime < 60, `avgexectime ${after.avgexectime}`);
     assert.ok(after.minwaittime >= 0 && after.maxwaittime < 60, `wait ${after.minwaittime}..${after.maxwaittime}`);
+  });
+
+  it('the worker registers the four steps it runs, so spec files can complete them', async function () {
+    const t = target();
+    const colonyPrvKey = needKey(this, t, 'colonyPrvKey', 'the executor registers itself');
+    const userPrvKey = needKey(this, t, 'userPrvKey', 'reading functions');
+    const client = t.client();
+    const worker = await startWorkerExecutor({ host: t.host, port: t.port, tls: t.tls, colonyName: t.colonyName, colonyPrvKey, executorType: unique('worker'), assignTimeoutSec: 2 });
+    cleanups.push(() => worker.stop());
+    const fns = await waitFor('the functions to be registered', async () => {
+      const list = await client.getFunctions(t.colonyName, userPrvKey, worker.executorName);
+      return list.length >= 4 ? list : undefined;
+    });
+    assert.deepEqual(fns.map((f) => f.funcname).sort(), ['echo', 'fail', 'sleep', 'upper']);
+    assert.ok(fns.every((f) => (f.description ?? '').length > 10), 'each with a description');
   });
 
   it('without the colony owner key: stays registered and says why', async function () {

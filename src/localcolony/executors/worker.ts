@@ -3,7 +3,7 @@
 // sets the output by closing, and never runs a shell command: a demo executor must not turn a spec into code.
 
 import { delay, type Process } from '../../colonies/index';
-import { startExecutor, type ExecutorHandle, type ExecutorOptions, type ProcessContext } from './runner';
+import { startExecutor, type ExecutorFunction, type ExecutorHandle, type ExecutorOptions, type ProcessContext } from './runner';
 
 export const WORKER_EXECUTOR_TYPE = 'worker';
 
@@ -83,6 +83,14 @@ async function runStep(process: Process, ctx: ProcessContext): Promise<void> {
   await ctx.client.close(process.processid, out, ctx.prvkey, { signal: ctx.signal });
 }
 
+/** What the worker registers, so spec files complete and describe its steps (the function catalog). */
+export const WORKER_FUNCTION_SPECS: ExecutorFunction[] = [
+  { funcname: 'echo', description: 'Logs and returns its args (or, in a workflow, its parents\' outputs).', args: [] },
+  { funcname: 'upper', description: 'Returns its args (or its parents\' outputs) in upper case.', args: [] },
+  { funcname: 'sleep', description: `Sleeps for its first arg in seconds (at most ${MAX_SLEEP_SECONDS}), logging each second, and passes its inputs on.`, args: [] },
+  { funcname: 'fail', description: 'Fails on purpose, with its first arg as the error.', args: [] },
+];
+
 export function startWorkerExecutor(opts: ExecutorOptions): Promise<ExecutorHandle> {
-  return startExecutor(opts, WORKER_EXECUTOR_TYPE, runStep);
+  return startExecutor(opts, WORKER_EXECUTOR_TYPE, runStep, WORKER_FUNCTION_SPECS);
 }
