@@ -33,6 +33,15 @@ export interface GraphControllerOptions {
   onTitle?: (title: string) => void;
 }
 
+/**
+ * Why a node's action (Reveal, Details, Logs, a channel) cannot run now: those commands use the active connection,
+ * and a panel kept on another server would read the wrong one. Undefined when the panel's server is the active one.
+ */
+export function nodeActionBlocker(held: { key: string; name: string } | undefined, activeKey: string | undefined): string | undefined {
+  if (!held || held.key === activeKey) return undefined;
+  return `This workflow is on the connection "${held.name}", not the active one: switch to "${held.name}" to open its processes.`;
+}
+
 export class GraphController implements Disposable {
   private session: GraphSession | undefined;
   private graph: ProcessGraph | undefined;

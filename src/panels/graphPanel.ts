@@ -4,12 +4,12 @@ import * as vscode from 'vscode';
 import { shortId } from '../base/format';
 import { Disposable } from '../base/disposable';
 import { registerCommand, runReported, UserFacingError } from '../base/errors';
-import type { ConnectionService } from '../connection/types';
+import { activeStoreKey, type ConnectionService } from '../connection/types';
 import type { ProcessStore } from '../store/processStore';
 import { errorMessage } from '../colonies/rpc';
 import { mediaRoot } from './channelPanel';
 import { makeNonce } from './chatHtml';
-import { GraphController } from './graphController';
+import { GraphController, nodeActionBlocker } from './graphController';
 import { renderGraphHtml } from './graphHtml';
 import { parseGraphPersistedState, type GraphHostMessage, type GraphPersistedState, type NodeAction } from './graphProtocol';
 import { PanelConnection } from './panelConnection';
@@ -69,7 +69,13 @@ export class GraphPanel extends Disposable implements vscode.Disposable {
     this.controller = new GraphController({
       graphId,
       post: (m) => !this.isDisposed && postToPanel(panel, m, deps.output),
-      onNodeAction: (id, action, channel) => void runReported(deps.output, 'Workflow graph', () => runNodeAction(id, action, channel)),
+      onNodeAction: (id, action, channel) =>
+        void runReported(deps.output, 'Workflow graph', async () => {
+          const held = this.connection.held;
+          const blocked = nodeActionBlocker(held && { key: held.key, name: held.profile.name }, activeStoreKey(deps.connection));
+          if (blocked) throw new UserFacingError(blocked, [{ title: 'Switch Connection', command: 'colonyos.switchConnection' }]);
+          await runNodeAction(id, action, channel);
+        }),
       log: deps.output,
       onTitle: (title) => !this.isDisposed && (panel.title = title),
     });

@@ -2,6 +2,7 @@
 // (graphProtocol.ts), and the dagre layout adapter (graphLayout.ts).
 import * as assert from 'node:assert/strict';
 import { ProcessState, type Process, type ProcessGraph } from '../../../src/colonies/types';
+import { nodeActionBlocker } from '../../../src/panels/graphController';
 import { graphMemberIds, liveGraphView, sameStructure } from '../../../src/panels/graphModel';
 import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from '../../../src/panels/graphLayout';
 import {
@@ -177,5 +178,17 @@ describe('graph layout adapter (dagre)', () => {
     const l = layoutGraph([{ id: 'a' }, { id: 'b' }], [{ from: 'a', to: 'b' }, { from: 'b', to: 'a' }, { from: 'a', to: 'a' }]);
     assert.equal(l.nodes.size, 2);
     assert.equal(l.edges.length, 2);
+  });
+});
+
+describe('graph panel node actions', () => {
+  it('run on the active connection only: a panel kept on another server says which one to switch to', () => {
+    assert.equal(nodeActionBlocker(undefined, 'a#1'), undefined, 'not connected yet: the commands ask the active one');
+    assert.equal(nodeActionBlocker({ key: 'a#1', name: 'Lab' }, 'a#1'), undefined);
+    assert.equal(
+      nodeActionBlocker({ key: 'a#1', name: 'Lab' }, 'b#2'),
+      'This workflow is on the connection "Lab", not the active one: switch to "Lab" to open its processes.',
+    );
+    assert.match(nodeActionBlocker({ key: 'a#1', name: 'Lab' }, undefined) ?? '', /switch to "Lab"/);
   });
 });
