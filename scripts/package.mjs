@@ -18,6 +18,8 @@ export const REQUIRED_VSIX_FILES = [
   'extension/dist/localcolony-embedded.js',
   'extension/dist/media/chat.js',
   'extension/dist/media/chat.css',
+  'extension/dist/media/graph.js',
+  'extension/dist/media/graph.css',
   'extension/media/icon.png',
   'extension/media/colonyos.svg',
 ];
