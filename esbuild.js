@@ -55,27 +55,18 @@ const builds = [
     format: 'iife',
     target: 'es2022',
   },
+  // The webview stylesheets ship next to their scripts (localResourceRoots stays dist/media); each @imports the base
+  // both share (media/shared/base.css), which esbuild inlines.
+  ...['chat', 'graph'].map((name) => ({ ...common, sourcemap: false, entryPoints: [`media/${name}/${name}.css`], outfile: `dist/media/${name}.css` })),
 ].filter((b) => fs.existsSync(path.join(__dirname, b.entryPoints[0])));
-
-function copyStatic() {
-  // The webview stylesheet ships next to its script so localResourceRoots can stay at dist/media.
-  for (const css of ['media/chat/chat.css', 'media/graph/graph.css']) {
-    const from = path.join(__dirname, css);
-    if (!fs.existsSync(from)) continue;
-    fs.mkdirSync(path.join(__dirname, 'dist/media'), { recursive: true });
-    fs.copyFileSync(from, path.join(__dirname, 'dist/media', path.basename(css)));
-  }
-}
 
 async function main() {
   if (watch) {
     const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
-    copyStatic();
     await Promise.all(contexts.map((c) => c.watch()));
     return;
   }
   await Promise.all(builds.map((b) => esbuild.build(b)));
-  copyStatic();
 }
 
 module.exports = { nodeEntry };

@@ -1,5 +1,6 @@
 // Static checks of the workflow contributions in package.json: the Workflows view, its commands and menus, the
 // graph panels' activation, and the Preview Workflow Graph button on workflow files.
+import { REQUIRED_VSIX_FILES } from '../../../scripts/package.mjs';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -105,7 +106,12 @@ describe('package.json: workflows', () => {
 
   it('ships the graph webview bundle and its layout library', () => {
     assert.match(source('esbuild.js'), /media\/graph\/main\.ts/);
-    assert.match(source('esbuild.js'), /media\/graph\/graph\.css/);
+    // The stylesheet is built beside the script, and both are in the .vsix (the packaging check requires them).
+    assert.match(source('esbuild.js'), /\['chat', 'graph'\]\.map\(\(name\) => \(\{[^}]*`media\/\$\{name\}\/\$\{name\}\.css`/);
+    for (const f of ['dist/media/graph.js', 'dist/media/graph.css']) {
+      assert.ok(REQUIRED_VSIX_FILES.includes(`extension/${f}`), `${f} is a required .vsix file`);
+      assert.match(source('.vscodeignore'), new RegExp(`^!${f.replace(/\./g, '\\.')}$`, 'm'), `.vscodeignore lets ${f} in`);
+    }
     assert.ok(manifest.dependencies['@dagrejs/dagre'], '@dagrejs/dagre is a dependency (bundled into dist/media/graph.js)');
   });
 });
