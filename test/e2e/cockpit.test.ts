@@ -3,51 +3,23 @@
 // Show Raw JSON; the status bar's counts; and the notification when a process of mine ends. Screenshots go to
 // .artifacts/e2e/ (and COLONYOS_SHOTS_DIR when set).
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { connectColony, submitSpec } from './chatScenario';
-import { prepareRealServer, realServerConfigured, type RealServer } from './colonyTarget';
-import { editorTab, runCommand, treeRows, waitForNotification, type Workbench, openWorkbench } from './workbench';
+import { useE2eSuite } from './suite';
+import { editorTab, runCommand, treeRows, waitForNotification } from './workbench';
 
 describe('e2e: the colony at a glance', function () {
   this.timeout(300_000);
-  let wb: Workbench;
+  const suite = useE2eSuite('cockpit');
   let processes: Locator;
-  let real: RealServer | undefined;
-
-  const shot = async (name: string): Promise<void> => {
-    const file = await wb.screenshot(name);
-    const dir = process.env.COLONYOS_SHOTS_DIR;
-    if (dir) {
-      fs.mkdirSync(dir, { recursive: true });
-      fs.copyFileSync(file, path.join(dir, `${real ? 'real-' : ''}${path.basename(file)}`));
-    }
-  };
-
-  before(async () => {
-    if (realServerConfigured()) real = await prepareRealServer();
-    wb = await openWorkbench();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) {
-      console.log(`screenshot: ${await wb.screenshot(`failed-cockpit-${this.currentTest.title.replace(/\W+/g, '-')}`)}`);
-      console.log(`workbench log (last 80 lines):\n${wb.logs.slice(-80).join('\n')}`);
-    }
-  });
-
-  after(async () => {
-    await wb?.close();
-    await real?.stop();
-  });
+  const shot = (name: string) => suite.shot(name);
 
   it('the Executors view lists the demo executors by type, with their functions', async () => {
-    processes = await connectColony(wb);
+    processes = await connectColony(suite.wb);
     // The Executors view starts collapsed under Processes: give it the side bar, as a user would.
     const processesHeader = processes.locator('.pane-header');
     if ((await processesHeader.getAttribute('aria-expanded')) === 'true') await processesHeader.click();
-    const executors = wb.page.locator('.part.sidebar .pane').filter({ has: wb.page.locator('.pane-header', { hasText: /^\s*Executors/i }) });
+    const executors = suite.wb.page.locator('.part.sidebar .pane').filter({ has: suite.wb.page.locator('.pane-header', { hasText: /^\s*Executors/i }) });
     const header = executors.locator('.pane-header');
     await header.waitFor({ timeout: 60_000 });
     if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
@@ -58,7 +30,7 @@ describe('e2e: the colony at a glance', function () {
     const executorRow = treeRows(executors, /^echo-/).first();
     await executorRow.waitFor({ timeout: 30_000 });
     await executorRow.click();
-    if ((await executorRow.getAttribute('aria-expanded')) !== 'true') await wb.page.keyboard.press('ArrowRight');
+    if ((await executorRow.getAttribute('aria-expanded')) !== 'true') await suite.wb.page.keyboard.press('ArrowRight');
     await treeRows(executors, 'Last heard from').first().waitFor({ timeout: 30_000 });
     await treeRows(executors, /^Functions/).first().click();
     await treeRows(executors, /^chat/).first().waitFor({ timeout: 30_000 });
@@ -70,37 +42,37 @@ describe('e2e: the colony at a glance', function () {
   });
 
   it('a process of mine that ends brings a notification, and its Details read as text with Show Raw JSON', async () => {
-    const id = await submitSpec(wb, 'progress.colonyos.json');
-    const done = await waitForNotification(wb.page, new RegExp(`progress \\(${id.slice(0, 8)}\\) finished successfully`));
+    const id = await submitSpec(suite.wb, 'progress.colonyos.json');
+    const done = await waitForNotification(suite.wb.page, new RegExp(`progress \\(${id.slice(0, 8)}\\) finished successfully`));
     assert.match(await done.innerText(), /Show Output/);
     await shot('cockpit-02-notification');
     await done.locator('a.monaco-button, .monaco-button').filter({ hasText: 'Show Output' }).first().click();
-    const tab = editorTab(wb.page, new RegExp(`-${id.slice(0, 8)}.*\\.txt`));
+    const tab = editorTab(suite.wb.page, new RegExp(`-${id.slice(0, 8)}.*\\.txt`));
     await tab.waitFor({ timeout: 60_000 });
-    const editor = wb.page.locator('.editor-instance .view-lines').first();
+    const editor = suite.wb.page.locator('.editor-instance .view-lines').first();
     await editor.filter({ hasText: 'Successful' }).waitFor({ timeout: 30_000 });
     const text = await editor.innerText();
     // The editor renders spaces as non-breaking ones: \s matches both.
     assert.match(text, /Executor\stype\s+progress/);
     assert.match(text, /Ran\s+\d/);
     await shot('cockpit-03-details');
-    await runCommand(wb.page, 'ColonyOS: Show Raw JSON');
-    await editorTab(wb.page, new RegExp(`-${id.slice(0, 8)}.*\\.json`)).waitFor({ timeout: 60_000 });
+    await runCommand(suite.wb.page, 'ColonyOS: Show Raw JSON');
+    await editorTab(suite.wb.page, new RegExp(`-${id.slice(0, 8)}.*\\.json`)).waitFor({ timeout: 60_000 });
   });
 
   it('the status bar carries the colony’s counts', async () => {
     // Its accessible label is what a screen reader says; on the local colony the sample processes wait and run.
-    const item = wb.page.locator('.statusbar-item[aria-label^="ColonyOS connection"]').first();
+    const item = suite.wb.page.locator('.statusbar-item[aria-label^="ColonyOS connection"]').first();
     await item.waitFor({ timeout: 60_000 });
     const label = async () => String(await item.getAttribute('aria-label'));
-    for (let i = 0; i < 30 && !/processes/.test(await label()); i++) await wb.page.waitForTimeout(1000);
+    for (let i = 0; i < 30 && !/processes/.test(await label()); i++) await suite.wb.page.waitForTimeout(1000);
     assert.match(await label(), /, connected(, \d+ (waiting|running))*/);
-    if (!real) {
+    if (!suite.real) {
       assert.match(await label(), /\d+ waiting, \d+ running processes/);
       assert.match(await item.innerText(), /· \d+ waiting · \d+ running/);
     }
     await item.hover();
-    await wb.page.waitForTimeout(1500);
+    await suite.wb.page.waitForTimeout(1500);
     await shot('cockpit-04-status-bar');
     assert.ok(processes);
   });

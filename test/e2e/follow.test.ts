@@ -6,8 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { connectColony } from './chatScenario';
-import { prepareRealServer, realServerConfigured, type RealServer } from './colonyTarget';
-import { answerInputBox, openFile, openWorkbench, quickInputRow, runCommand, type Workbench } from './workbench';
+import { realServerConfigured } from './colonyTarget';
+import { useE2eSuite } from './suite';
+import { answerInputBox, openFile, quickInputRow, runCommand } from './workbench';
 
 const STEP_TIMEOUT_MS = 90_000;
 
@@ -21,53 +22,35 @@ const PIPELINE = [
 
 describe('e2e: Submit & Follow a workflow', function () {
   this.timeout(300_000);
-  let wb: Workbench;
-  let real: RealServer | undefined;
+  // The DOM renderer keeps the terminal's text readable by the test.
+  const suite = useE2eSuite('follow', { settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
   const target = realServerConfigured() ? 'real-server' : 'local-colony';
 
-  before(async () => {
-    if (realServerConfigured()) real = await prepareRealServer();
-    // The DOM renderer keeps the terminal's text readable by the test.
-    wb = await openWorkbench({ settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) {
-      console.log(`screenshot: ${await wb.screenshot(`failed-follow-${this.currentTest.title.replace(/\W+/g, '-')}`)}`);
-      console.log(`workbench log (last 80 lines):\n${wb.logs.slice(-80).join('\n')}`);
-    }
-  });
-
-  after(async () => {
-    await wb?.close();
-    await real?.stop();
-  });
-
-  const terminalText = (): Locator => wb.page.locator('.terminal-wrapper.active .xterm-rows');
+  const terminalText = (): Locator => suite.wb.page.locator('.terminal-wrapper.active .xterm-rows');
 
   it('streams every member\'s lines, prefixed with its node name, and ends with exit 0', async () => {
-    await connectColony(wb);
-    fs.writeFileSync(path.join(wb.folder, 'pipeline.workflow.json'), `${JSON.stringify(PIPELINE, null, 2)}\n`);
-    await openFile(wb.page, 'pipeline.workflow.json');
-    await runCommand(wb.page, 'ColonyOS: Submit & Follow');
+    await connectColony(suite.wb);
+    fs.writeFileSync(path.join(suite.wb.folder, 'pipeline.workflow.json'), `${JSON.stringify(PIPELINE, null, 2)}\n`);
+    await openFile(suite.wb.page, 'pipeline.workflow.json');
+    await runCommand(suite.wb.page, 'ColonyOS: Submit & Follow');
     await terminalText().getByText('slept 1 of 3').waitFor({ timeout: STEP_TIMEOUT_MS });
     // Room for every line: the rows the terminal does not show are not in its DOM.
-    await runCommand(wb.page, 'View: Toggle Maximized Panel');
-    await wb.screenshot(`follow-workflow-running-${target}`);
+    await runCommand(suite.wb.page, 'View: Toggle Maximized Panel');
+    await suite.wb.screenshot(`follow-workflow-running-${target}`);
     await terminalText().getByText('[exit 0: every process succeeded]').waitFor({ timeout: STEP_TIMEOUT_MS });
     const text = await terminalText().innerText();
     for (const node of ['fetch', 'wait', 'shout', 'report']) assert.match(text, new RegExp(`${node}\\s*│`), `no ${node} lines:\n${text}`);
     assert.match(text, /HELLO WORLD/);
     assert.match(text, /4 of 4 processes successful/);
-    await runCommand(wb.page, 'Notifications: Clear All Notifications');
-    await wb.screenshot(`follow-workflow-ended-${target}`);
+    await runCommand(suite.wb.page, 'Notifications: Clear All Notifications');
+    await suite.wb.screenshot(`follow-workflow-ended-${target}`);
   });
 
   it('Search Logs lists the lines that contain a text, newest first', async () => {
-    await runCommand(wb.page, 'ColonyOS: Search Logs');
-    await answerInputBox(wb.page, 'HELLO WORLD');
-    await quickInputRow(wb.page, 'HELLO WORLD').waitFor({ timeout: STEP_TIMEOUT_MS });
-    await wb.screenshot(`search-logs-${target}`);
-    await wb.page.keyboard.press('Escape');
+    await runCommand(suite.wb.page, 'ColonyOS: Search Logs');
+    await answerInputBox(suite.wb.page, 'HELLO WORLD');
+    await quickInputRow(suite.wb.page, 'HELLO WORLD').waitFor({ timeout: STEP_TIMEOUT_MS });
+    await suite.wb.screenshot(`search-logs-${target}`);
+    await suite.wb.page.keyboard.press('Escape');
   });
 });
