@@ -1,4 +1,5 @@
 // The active connection: one profile, one ColoniesClient (disposed on switch), a probed state.
+import { DEFAULT_STALE_LIMIT_MS } from '../store/whyWaiting';
 import * as vscode from 'vscode';
 import { ColoniesClient } from '../colonies/index';
 import { crypto } from '../colonies/crypto';
@@ -27,6 +28,16 @@ export const MAX_REQUEST_TIMEOUT_S = 3600;
 export function requestTimeoutMs(): number {
   const seconds = vscode.workspace.getConfiguration('colonyos').get<number>('requestTimeout') ?? 30;
   return Math.min(MAX_REQUEST_TIMEOUT_S, Math.max(1, Number(seconds) || 30)) * 1000;
+}
+
+/**
+ * How long an executor may be silent before the server unregisters it: colonyos.executors.staleAfter (seconds, for a
+ * server whose COLONIES_STALE_EXECUTOR_DURATION is not the default), else the server's default. One reader for the
+ * Executors view and "Why is it waiting?".
+ */
+export function staleLimitMs(): number {
+  const v = vscode.workspace.getConfiguration('colonyos').get<unknown>('executors.staleAfter');
+  return typeof v === 'number' && Number.isFinite(v) && v >= 10 ? v * 1000 : DEFAULT_STALE_LIMIT_MS;
 }
 
 export class ConnectionServiceImpl extends Disposable implements ConnectionService, vscode.Disposable {

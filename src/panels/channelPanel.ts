@@ -1,5 +1,6 @@
 // One channel panel: the webview's lifecycle and the editor-side actions (dialogs, clipboard). The conversation logic
 // is in ChannelController, which has no `vscode` import.
+import { staleLimitMs } from '../connection/connectionService';
 import * as os from 'node:os';
 import { countOf, safeFileName, shortId } from '../base/format';
 import * as vscode from 'vscode';
@@ -74,7 +75,7 @@ export class ChannelPanel extends Disposable implements vscode.Disposable {
       },
       log: deps.output,
       limits: deps.limits,
-      whyWaiting: (p) => (deps.catalog ? panelWaitReason(deps.catalog, this.connection?.held, p) : undefined),
+      whyWaiting: (p) => (deps.catalog ? panelWaitReason(deps.catalog, this.connection?.held, p, { staleLimitMs: staleLimitMs() }) : undefined),
       onInfoChanged: (info) => {
         if (!this.isDisposed) panel.title = panelTitle(info);
       },

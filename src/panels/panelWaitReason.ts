@@ -5,7 +5,7 @@ import type { Disposable } from '../colonies/events';
 import type { Process } from '../colonies/types';
 import { catalogConnection, type Session } from '../connection/types';
 import type { ColonyCatalog } from '../store/colonyCatalog';
-import { whyWaiting } from '../store/whyWaiting';
+import { whyWaiting, type WaitOptions } from '../store/whyWaiting';
 
 /** How old the catalog may be while a panel's process waits. */
 export const PANEL_CATALOG_MAX_AGE_MS = 30_000;
@@ -20,9 +20,9 @@ export interface WaitingPanel {
 }
 
 /** The sentence for a waiting process from the last snapshot of the panel's connection (synchronous). */
-export function panelWaitReason(catalog: ColonyCatalog, held: Session | undefined, p: Process): string | undefined {
+export function panelWaitReason(catalog: ColonyCatalog, held: Session | undefined, p: Process, opts: WaitOptions = {}): string | undefined {
   const snapshot = held ? catalog.get(held.key).snapshot : undefined;
-  return snapshot ? whyWaiting(p, snapshot, Date.now()).sentence : undefined;
+  return snapshot ? whyWaiting(p, snapshot, Date.now(), opts).sentence : undefined;
 }
 
 /** Keeps the catalog fresh enough while the panel's process waits, and re-posts the status when it changes. */

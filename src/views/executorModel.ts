@@ -8,13 +8,6 @@ import type { CatalogSnapshot } from '../store/colonyCatalog';
 
 export type ExecutorGrouping = 'type' | 'state';
 
-/**
- * A ColonyOS server calls an executor stale when it has not been heard from for this long (its
- * COLONIES_STALE_EXECUTOR_DURATION, 600 s unless the server's operator changed it); the colonyos.executors.staleAfter
- * setting follows a server that uses another value.
- */
-export const DEFAULT_STALE_SECONDS = 600;
-
 
 export interface ExecutorRow {
   readonly executor: Executor;

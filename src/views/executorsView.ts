@@ -6,8 +6,9 @@ import { commandRegistrar, UserFacingError } from '../base/errors';
 import { crypto, isValidPrivateKey } from '../colonies/index';
 import { errorMessage } from '../colonies/rpc';
 import { catalogConnection, type ConnectionService, type Session } from '../connection/types';
+import { staleLimitMs } from '../connection/connectionService';
 import type { ColonyCatalog } from '../store/colonyCatalog';
-import { DEFAULT_STALE_SECONDS, type ExecutorGrouping } from './executorModel';
+import type { ExecutorGrouping } from './executorModel';
 import { ExecutorTreeProvider, type ExecutorNode } from './executorTree';
 import { RefreshScheduler, refreshIntervalMs } from './refreshScheduler';
 
@@ -30,10 +31,7 @@ export interface ExecutorsView {
   readonly isOwner: boolean;
 }
 
-function staleSeconds(): number {
-  const v = vscode.workspace.getConfiguration('colonyos').get<unknown>('executors.staleAfter');
-  return typeof v === 'number' && Number.isFinite(v) && v >= 10 ? v : DEFAULT_STALE_SECONDS;
-}
+const staleSeconds = (): number => staleLimitMs() / 1000;
 
 function pollMs(): number {
   const ms = refreshIntervalMs(vscode.workspace.getConfiguration('colonyos').get<unknown>('refreshInterval') ?? 5);

@@ -1,6 +1,7 @@
 // "Why is it waiting?" in the Processes view: the command (inline on waiting rows and in the palette), the line in
 // a waiting row's tooltip, and keeping the catalog fresh enough while the Waiting group is open.
 // The reasoning itself is vscode-free: src/store/whyWaiting.ts.
+import { staleLimitMs } from '../connection/connectionService';
 import { noticeSetting } from './processNotices';
 import * as vscode from 'vscode';
 import { commandRegistrar, UserFacingError } from '../base/errors';
@@ -42,7 +43,7 @@ export function registerWhyWaiting(context: vscode.ExtensionContext, deps: WhyWa
   provider.waitLine = (p) => {
     const key = deps.activeKey();
     const snapshot = key ? catalog.get(key).snapshot : undefined;
-    return snapshot ? whyWaiting(p, snapshot, Date.now()).sentence : undefined;
+    return snapshot ? whyWaiting(p, snapshot, Date.now(), { staleLimitMs: staleLimitMs() }).sentence : undefined;
   };
   manager.onRefreshed = () => {
     if (!model.isExpanded(ProcessState.WAITING) || model.group(ProcessState.WAITING).processes.length === 0) return;
@@ -59,7 +60,7 @@ export function registerWhyWaiting(context: vscode.ExtensionContext, deps: WhyWa
     const now = Date.now();
     for (const p of model.group(ProcessState.WAITING).processes) {
       if (notified.has(p.processid) || !isMine(p, model.myId)) continue;
-      const text = longWaitText(p, whyWaiting(p, snapshot, now), now);
+      const text = longWaitText(p, whyWaiting(p, snapshot, now, { staleLimitMs: staleLimitMs() }), now);
       if (!text) continue;
       if (notified.size >= MAX_NOTIFIED) notified.delete(notified.values().next().value as string);
       notified.add(p.processid);
@@ -92,7 +93,7 @@ export function registerWhyWaiting(context: vscode.ExtensionContext, deps: WhyWa
       return;
     }
     if (!entry.snapshot) throw new UserFacingError(`Could not read the colony's executors: ${entry.error ?? 'no answer'}`);
-    const reason = whyWaiting(p, entry.snapshot, Date.now());
+    const reason = whyWaiting(p, entry.snapshot, Date.now(), { staleLimitMs: staleLimitMs() });
     const stale = entry.error ? ` (executors as read ${Math.round((Date.now() - entry.snapshot.fetchedAt) / 1000)} s ago; the last read failed)` : '';
     await showReason(`${label}: ${reason.sentence}${stale}`, reason, id);
   });
