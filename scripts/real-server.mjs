@@ -153,7 +153,9 @@ export async function startServer({ echo = false } = {}) {
 
   let server;
   let pgStarted = false;
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     if (server && server.exitCode === null && server.signalCode === null) {
       const exited = new Promise((r) => server.once('exit', r));
       killGroup(server.pid, 'SIGTERM');
@@ -218,6 +220,15 @@ export async function startServer({ echo = false } = {}) {
       COLONIES_PRVKEY: DEV_IDENTITY.COLONIES_PRVKEY,
       COLONIES_SERVER_PRVKEY: DEV_IDENTITY.COLONIES_SERVER_PRVKEY,
     };
+    const proc = server;
+    // A server that dies under the tests (docs/protocol.md P27) says why at once, not as a wall of ECONNREFUSED.
+    proc.on('exit', (code, signal) => {
+      if (stopping) return;
+      const lines = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n') : [];
+      const panic = lines.findIndex((l) => l.startsWith('panic:'));
+      const shown = panic >= 0 ? lines.slice(panic, panic + 8) : lines.slice(-10);
+      log(`the ColonyOS server exited during the run (${signal ?? `code ${code}`}); from its log ${logFile}:\n${shown.join('\n')}`);
+    });
     return { env: clientEnv, logFile, stop, version: pinnedVersion(), port: PORTS.http };
   } catch (err) {
     await stop();
